@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# make            libbtfids.a and the btfids command, in build/
+# make example    bootstrap, then run btfids on the bundled example
+# make check      bootstrap, then every test (the CI entry point)
+# make bench      btfids against resolve_btfids on a real kernel (heavy)
+
+TOP	:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD	:= $(TOP)/build
+CONFIG	:= $(BUILD)/config.mk
+
+-include $(CONFIG)
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+WARN	:= -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+BASE_CFLAGS := -std=gnu11 -fPIC $(WARN) -I$(TOP)/plugin/include $(LIBBPF_CFLAGS)
+
+LIB_SRCS := $(wildcard $(TOP)/plugin/lib/*.c)
+LIB_OBJS := $(patsubst $(TOP)/plugin/lib/%.c,$(BUILD)/obj/lib/%.o,$(LIB_SRCS))
+LIB_HDRS := $(wildcard $(TOP)/plugin/lib/*.h) $(TOP)/plugin/include/btfids.h
+
+LIBBTFIDS := $(BUILD)/libbtfids.a
+BTFIDS	  := $(BUILD)/btfids
+
+.PHONY: all bootstrap example check bench clean
+
+all: $(BTFIDS)
+
+$(CONFIG):
+	@bash $(TOP)/scripts/bootstrap.sh libbpf
+
+$(BUILD)/obj/lib/%.o: $(TOP)/plugin/lib/%.c $(LIB_HDRS) | $(CONFIG)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBBTFIDS): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BTFIDS): $(TOP)/plugin/btfids/main.c $(LIBBTFIDS)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(LIBBTFIDS) $(LIBBPF_LIBS)
+
+bootstrap:
+	@bash $(TOP)/scripts/bootstrap.sh
+
+example: bootstrap
+	@$(MAKE) --no-print-directory all
+	@bash $(TOP)/scripts/example.sh
+
+check: bootstrap
+	@$(MAKE) --no-print-directory all
+	@bash $(TOP)/tests/run-all.sh
+
+bench: bootstrap
+	@$(MAKE) --no-print-directory all
+	@bash $(TOP)/bench/run.sh
+
+clean:
+	rm -rf $(BUILD)/obj $(LIBBTFIDS) $(BTFIDS)

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * btfids - host command for libbtfids with the command line of Linux 7.2's
+ * resolve_btfids, so that `make RESOLVE_BTFIDS=.../btfids` works unchanged:
+ *
+ *   btfids [-v] [--fatal_warnings] [--btf FILE] [-b|--btf_base FILE]
+ *          [--distill_base] ELF
+ *   btfids --patch_btfids FILE ELF
+ *
+ * Writes ELF.BTF, ELF.BTF_ids (when ELF has .BTF_ids) and ELF.BTF.base (with
+ * --distill_base). Exit codes as resolve_btfids: 0 success, 255 failure
+ * (or warnings with --fatal_warnings), 129 usage. The ELF is only read,
+ * except by --patch_btfids, which replaces it atomically.
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "btfids.h"
+
+#define EXIT_FAILED	255
+#define EXIT_USAGE	129
+
+struct args {
+	struct btfids_opts opts;
+	const char *btf_path;
+	const char *base_path;
+	const char *patch_path;
+	const char *elf_path;
+	bool fatal_warnings;
+};
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"Usage: btfids [<options>] <ELF object>\n"
+		"   or: btfids --patch_btfids <.BTF_ids file> <ELF object>\n"
+		"\n"
+		"    -v, --verbose         be more verbose (repeat for more)\n"
+		"    --btf <file>          input BTF (raw, or an ELF's .BTF); default: the ELF's own\n"
+		"    -b, --btf_base <file> base BTF of split BTF\n"
+		"    --fatal_warnings      exit non-zero when a warning was printed\n"
+		"    --distill_base        distill the base and write <ELF>.BTF.base\n"
+		"    --patch_btfids <file> put a resolved .BTF_ids blob into <ELF>\n");
+	return EXIT_USAGE;
+}
+
+enum { OPT_BTF = 256, OPT_FATAL, OPT_DISTILL, OPT_PATCH };
+
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	static const struct option longopts[] = {
+		{ "verbose",		no_argument,		NULL, 'v' },
+		{ "btf",		required_argument,	NULL, OPT_BTF },
+		{ "btf_base",		required_argument,	NULL, 'b' },
+		{ "fatal_warnings",	no_argument,		NULL, OPT_FATAL },
+		{ "distill_base",	no_argument,		NULL, OPT_DISTILL },
+		{ "patch_btfids",	required_argument,	NULL, OPT_PATCH },
+		{ "help",		no_argument,		NULL, 'h' },
+		{}
+	};
+	int c;
+
+	a->opts.sz = sizeof(a->opts);
+	while ((c = getopt_long(argc, argv, "+vb:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			a->opts.verbose++;
+			break;
+		case OPT_BTF:
+			a->btf_path = optarg;
+			break;
+		case 'b':
+			a->base_path = optarg;
+			break;
+		case OPT_FATAL:
+			a->fatal_warnings = true;
+			break;
+		case OPT_DISTILL:
+			a->opts.distill_base = true;
+			break;
+		case OPT_PATCH:
+			a->patch_path = optarg;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (argc - optind != 1)
+		return -1;
+	a->elf_path = argv[optind];
+	return 0;
+}
+
+static int do_resolve(const struct args *a)
+{
+	struct btfids *b;
+	int err;
+
+	b = btfids__new(a->elf_path, &a->opts);
+	if (!b) {
+		fprintf(stderr, "btfids: out of memory\n");
+		return EXIT_FAILED;
+	}
+	err = btfids__load_btf(b, a->btf_path, a->base_path);
+	if (!err)
+		err = btfids__run(b);
+	if (!err)
+		err = btfids__write(b, a->elf_path);
+	if (!err && a->fatal_warnings && btfids__warnings(b))
+		err = -1;
+	btfids__free(b);
+	return err ? EXIT_FAILED : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = {};
+
+	if (parse_args(argc, argv, &a))
+		return usage();
+	if (a.patch_path)
+		return btfids__patch_elf(a.elf_path, a.patch_path, &a.opts) ? EXIT_FAILED : 0;
+	return do_resolve(&a);
+}

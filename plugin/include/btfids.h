@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * btfids.h - public interface of libbtfids, the BTF finishing pass.
+ *
+ * The pass takes the raw BTF that pahole encoded for an ELF object and the
+ * `__BTF_ID__<kind>__<name>__<n>` placeholders of that object's .BTF_ids
+ * section, and produces what a kernel build embeds: the final BTF (kernel
+ * btf2btf transforms applied, types sorted by name), the distilled base BTF
+ * for out-of-tree modules, and the resolved .BTF_ids data.
+ *
+ * Two kinds of host drive it: the `btfids` command, which loads everything
+ * from files, and the pahole plugin, which hands over the BTF it has just
+ * encoded. Both use the same calls:
+ *
+ *	b = btfids__new(elf_path, &opts);
+ *	btfids__load_btf(b, btf_path, base_path);   or   btfids__set_btf(b, btf, base);
+ *	btfids__run(b);
+ *	btfids__write(b, out_prefix);               or   btfids__output(b, ...);
+ *	btfids__free(b);
+ *
+ * Every call returns 0 or a negative errno; the reason has been reported
+ * through the log callback, once, naming the file and the object at fault.
+ * A context holds all state: there are no globals.
+ */
+#ifndef __BTFIDS_H
+#define __BTFIDS_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct btf;
+struct btfids;
+
+enum btfids_log_level {
+	BTFIDS_LOG_ERROR,	/* the pass failed */
+	BTFIDS_LOG_WARN,	/* resolve_btfids-compatible warnings */
+	BTFIDS_LOG_DEBUG,	/* -v */
+	BTFIDS_LOG_DEBUG2,	/* -vv */
+};
+
+typedef void (*btfids_log_fn)(void *log_ctx, enum btfids_log_level level,
+			      const char *fmt, va_list args);
+
+struct btfids_opts {
+	size_t sz;		/* sizeof(struct btfids_opts), for extension */
+	int verbose;		/* 0: errors and warnings, 1+: debug output */
+	bool distill_base;	/* distill the base BTF of split BTF */
+	btfids_log_fn log;	/* NULL: print to stderr */
+	void *log_ctx;
+};
+
+enum btfids_output {
+	BTFIDS_OUT_BTF,		/* final BTF:             <prefix>.BTF      */
+	BTFIDS_OUT_BTF_BASE,	/* distilled base BTF:    <prefix>.BTF.base */
+	BTFIDS_OUT_BTF_IDS,	/* resolved .BTF_ids:     <prefix>.BTF_ids  */
+	BTFIDS_OUT_NR,
+};
+
+/* Create a context for the ELF object at @elf_path (opened read-only). */
+struct btfids *btfids__new(const char *elf_path, const struct btfids_opts *opts);
+void btfids__free(struct btfids *b);
+
+/*
+ * Input BTF from files: @btf_path is raw BTF or an ELF with a .BTF section
+ * (NULL: the .BTF section of the ELF object itself); @base_path, if not NULL,
+ * is the base BTF of split BTF.
+ */
+int btfids__load_btf(struct btfids *b, const char *btf_path, const char *base_path);
+
+/*
+ * Input BTF from the host's memory: @btf (split BTF on top of @base, or
+ * @base NULL) stays the host's. The pass modifies @btf in place; when it
+ * distills, new BTF objects replace both and are owned by the context.
+ */
+int btfids__set_btf(struct btfids *b, struct btf *btf, struct btf *base);
+
+/* Collect, transform, finalize and resolve. */
+int btfids__run(struct btfids *b);
+
+/* After a run: the final BTF and its base (NULL for non-split BTF). */
+struct btf *btfids__btf(const struct btfids *b);
+struct btf *btfids__base_btf(const struct btfids *b);
+
+/* Number of warnings reported (unresolved or ambiguous names). */
+unsigned int btfids__warnings(const struct btfids *b);
+
+/*
+ * The bytes of one output, or NULL when the run does not produce it
+ * (no .BTF_ids section, or no distilled base). Valid until btfids__free().
+ */
+const void *btfids__output(struct btfids *b, enum btfids_output which, size_t *size);
+
+/* The file name suffix of an output: ".BTF", ".BTF.base", ".BTF_ids". */
+const char *btfids__output_suffix(enum btfids_output which);
+
+/*
+ * Write every produced output to <prefix><suffix>, each through a temporary
+ * file renamed into place, in the order .BTF_ids, .BTF, .BTF.base.
+ */
+int btfids__write(struct btfids *b, const char *prefix);
+
+/*
+ * Replace the bytes of the .BTF_ids section of @elf_path with the contents
+ * of @blob_path (sizes must match). The ELF is rewritten atomically: a copy
+ * is patched, then renamed over the original.
+ */
+int btfids__patch_elf(const char *elf_path, const char *blob_path,
+		      const struct btfids_opts *opts);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* __BTFIDS_H */

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * btfids_internal.h - the data the stages of the pass hand to each other.
+ *
+ *   collect.c   ELF -> placeholder table (struct btfids_names) + .BTF_ids words
+ *   load.c      files or host objects -> struct btf (+ base)
+ *   transform.c KF_IMPLICIT_ARGS kfunc prototypes
+ *   finalize.c  distilled base, types sorted by name
+ *   resolve.c   placeholder names -> BTF ids, written into the words
+ *   emit.c      output bytes and atomic files
+ *
+ * Shared helpers: names.c (the placeholder table), log.c (reporting),
+ * file.c (whole-file reads and atomic writes).
+ */
+#ifndef __BTFIDS_INTERNAL_H
+#define __BTFIDS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "btfids.h"
+
+/* The words of a set8 kfunc entry carry KF_* flags; this one is ours. */
+#define KF_IMPLICIT_ARGS	(1U << 16)
+/* Longest name resolve_btfids accepts, terminator included (KSYM_NAME_LEN). */
+#define BTFIDS_NAME_MAX		512
+
+/*
+ * Placeholder namespaces, in the order resolve_btfids patches them. Sets and
+ * set8s share one namespace: a name may be either, once.
+ */
+enum btfids_ns {
+	BTFIDS_NS_STRUCT,
+	BTFIDS_NS_UNION,
+	BTFIDS_NS_TYPEDEF,
+	BTFIDS_NS_FUNC,
+	BTFIDS_NS_SET,
+	BTFIDS_NS_NR,
+};
+
+enum btfids_sym_kind {
+	BTFIDS_SYM_ID,		/* one BTF id per address */
+	BTFIDS_SYM_SET,		/* u32 cnt, u32 ids[cnt] */
+	BTFIDS_SYM_SET8,	/* u32 cnt, u32 flags, {u32 id, u32 flags}[cnt] */
+};
+
+/* One placeholder name and every .BTF_ids offset that refers to it. */
+struct btfids_sym {
+	char *name;
+	enum btfids_sym_kind kind;
+	__u32 id;		/* resolved BTF id (0: unresolved) */
+	__u32 cnt;		/* sets: entries, from the symbol size */
+	__u32 nr_offs;
+	__u32 cap_offs;
+	__u32 *offs;		/* byte offsets into .BTF_ids */
+};
+
+/* The placeholders of one namespace: an array and a hash index over it. */
+struct btfids_names {
+	struct btfids_sym *syms;
+	__u32 nr;
+	__u32 cap;
+	__u32 *slots;		/* open addressing: sym index + 1, 0 = empty */
+	__u32 nr_slots;		/* power of two */
+	__u32 nr_elf_syms;	/* ELF symbols seen, duplicates included */
+};
+
+struct btfids {
+	struct btfids_opts opts;
+	char *elf_path;
+	char *btf_path;		/* where the input BTF came from, for messages */
+
+	/* collect */
+	bool has_ids;		/* .BTF_ids and a symbol table were found */
+	bool swap;		/* target byte order differs from ours */
+	__u32 *words;		/* .BTF_ids contents, native byte order */
+	size_t ids_size;	/* bytes */
+	struct btfids_names names[BTFIDS_NS_NR];
+
+	/* load */
+	struct btf *btf;
+	struct btf *base;
+	bool own_btf;		/* btf/base are ours to free */
+
+	/* finalize */
+	bool distilled;
+
+	/* resolve */
+	unsigned int warnings;
+
+	/* emit */
+	void *ids_out;		/* .BTF_ids in target byte order */
+};
+
+/* log.c */
+__attribute__((format(printf, 3, 4)))
+void btfids_log(const struct btfids_opts *opts, enum btfids_log_level level,
+		const char *fmt, ...);
+#define pr_err(b, ...)	  btfids_log(&(b)->opts, BTFIDS_LOG_ERROR, __VA_ARGS__)
+#define pr_warn(b, ...)	  btfids_log(&(b)->opts, BTFIDS_LOG_WARN, __VA_ARGS__)
+#define pr_debug(b, ...)  btfids_log(&(b)->opts, BTFIDS_LOG_DEBUG, __VA_ARGS__)
+
+/* names.c */
+struct btfids_sym *btfids_names_find(const struct btfids_names *n, const char *name);
+struct btfids_sym *btfids_names_add(struct btfids_names *n, const char *name,
+				    size_t len, bool *added);
+int btfids_sym_add_off(struct btfids_sym *s, __u32 off);
+__u32 *btfids_names_sorted_desc(const struct btfids_names *n);
+void btfids_names_free(struct btfids_names *n);
+
+/* file.c */
+int btfids_read_file(const struct btfids_opts *opts, const char *path,
+		     void **data, size_t *size);
+int btfids_write_atomic(const struct btfids_opts *opts, const char *path,
+			const void *data, size_t size, int mode);
+
+/* stages */
+int btfids_collect(struct btfids *b);
+int btfids_transform(struct btfids *b);
+int btfids_finalize(struct btfids *b);
+int btfids_resolve(struct btfids *b);
+int btfids_emit(struct btfids *b);
+
+static inline __u32 btfids_bswap32(__u32 v)
+{
+	return __builtin_bswap32(v);
+}
+
+#endif /* __BTFIDS_INTERNAL_H */

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * transform.c - stage 3: kernel btf2btf transforms on the input BTF.
+ *
+ * KF_IMPLICIT_ARGS: a kfunc whose set8 flags word has bit 16 set takes
+ * trailing arguments (pointers to struct bpf_prog_aux or struct
+ * btf_struct_meta) that the verifier supplies, so BPF programs must see a
+ * prototype without them. For each such kfunc, in the order of its
+ * "bpf_kfunc" decl tag:
+ *   1. unless a FUNC named <name>_impl exists, add it with the original
+ *      prototype and copies of the kfunc's decl tags and attributes, except
+ *      "bpf_kfunc";
+ *   2. add a prototype with the arguments before the first implicit one;
+ *   3. point the kfunc at the new prototype.
+ * Types and strings are added in exactly resolve_btfids' order, so the
+ * result is byte for byte the same.
+ *
+ * Phases: flags (which placeholders are implicit-args kfuncs; none: done),
+ * scan (one pass over the types: decl tags, existing _impl functions),
+ * rewrite.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+
+#include "btfids_internal.h"
+
+#define KFUNC_TAG	"bpf_kfunc"
+#define IMPL_SUFFIX	"_impl"
+
+struct kfunc_scan {
+	struct btfids_names impls;	/* wanted <name>_impl; id = an existing FUNC */
+	__u32 *tags;			/* DECL_TAG ids, ascending */
+	__u32 nr_tags;
+	__u32 cap_tags;
+};
+
+/*
+ * The flags word of @func's entry in a set8: the first set8 (by name,
+ * descending) whose entries hold one of its offsets. 0 if in none.
+ */
+static __u32 kfunc_flags(const struct btfids *b, const __u32 *set8s,
+			 const struct btfids_sym *func)
+{
+	const struct btfids_names *sets = &b->names[BTFIDS_NS_SET];
+	__u32 i, j;
+
+	for (i = 0; i < sets->nr; i++) {
+		const struct btfids_sym *set = &sets->syms[set8s[i]];
+		__u32 lo = set->offs[0], hi = lo + set->cnt * 8;
+
+		if (set->kind != BTFIDS_SYM_SET8)
+			continue;
+		for (j = 0; j < func->nr_offs; j++) {
+			if (func->offs[j] > lo && func->offs[j] <= hi)
+				return b->words[func->offs[j] / 4 + 1];
+		}
+	}
+	return 0;
+}
+
+/* Mark every func placeholder that is an implicit-args kfunc; count them. */
+static int find_implicit_kfuncs(struct btfids *b, struct kfunc_scan *ks, bool *marks)
+{
+	const struct btfids_names *funcs = &b->names[BTFIDS_NS_FUNC];
+	__u32 *set8s, i;
+	int nr = 0;
+
+	set8s = btfids_names_sorted_desc(&b->names[BTFIDS_NS_SET]);
+	if (!set8s)
+		return -ENOMEM;
+	for (i = 0; i < funcs->nr; i++) {
+		char impl[BTFIDS_NAME_MAX + sizeof(IMPL_SUFFIX)];
+		bool added;
+
+		marks[i] = kfunc_flags(b, set8s, &funcs->syms[i]) & KF_IMPLICIT_ARGS;
+		if (!marks[i])
+			continue;
+		nr++;
+		snprintf(impl, sizeof(impl), "%s" IMPL_SUFFIX, funcs->syms[i].name);
+		if (!btfids_names_add(&ks->impls, impl, strlen(impl), &added)) {
+			free(set8s);
+			return -ENOMEM;
+		}
+	}
+	free(set8s);
+	return nr;
+}
+
+static int push_tag(struct kfunc_scan *ks, __u32 id)
+{
+	if (ks->nr_tags == ks->cap_tags) {
+		__u32 cap = ks->cap_tags ? ks->cap_tags * 2 : 256;
+		__u32 *tags = realloc(ks->tags, cap * sizeof(*tags));
+
+		if (!tags)
+			return -ENOMEM;
+		ks->tags = tags;
+		ks->cap_tags = cap;
+	}
+	ks->tags[ks->nr_tags++] = id;
+	return 0;
+}
+
+/* One pass over all types, base included: decl tags and wanted _impl funcs. */
+static int scan_types(const struct btf *btf, struct kfunc_scan *ks)
+{
+	__u32 id, n = btf__type_cnt(btf);
+	int err;
+
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		struct btfids_sym *impl;
+
+		if (btf_is_decl_tag(t)) {
+			err = push_tag(ks, id);
+			if (err)
+				return err;
+		} else if (btf_is_func(t)) {
+			impl = btfids_names_find(&ks->impls, btf__name_by_offset(btf, t->name_off));
+			if (impl && !impl->id)
+				impl->id = id;
+		}
+	}
+	return 0;
+}
+
+static const struct btf_type *skip_mods(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t && btf_is_mod(t))
+		t = btf__type_by_id(btf, t->type);
+	return t;
+}
+
+/* Implicit arguments point to struct bpf_prog_aux or struct btf_struct_meta. */
+static bool is_implicit_arg(const struct btf *btf, const struct btf_param *p)
+{
+	const struct btf_type *t = skip_mods(btf, p->type);
+	const char *name;
+
+	if (!t || !btf_is_ptr(t))
+		return false;
+	t = skip_mods(btf, t->type);
+	if (!t || !btf_is_struct(t))
+		return false;
+	name = btf__name_by_offset(btf, t->name_off);
+	return name && (!strcmp(name, "bpf_prog_aux") || !strcmp(name, "btf_struct_meta"));
+}
+
+/*
+ * Add a copy of @src_tag for @func_id. The tag's name is copied first: the
+ * string section may move while a type is added.
+ */
+static int copy_decl_tag(struct btf *btf, const struct btf_type *src_tag, int func_id)
+{
+	char *name = strdup(btf__name_by_offset(btf, src_tag->name_off));
+	int idx = btf_decl_tag(src_tag)->component_idx;
+	bool attr = btf_kflag(src_tag);
+	int err;
+
+	if (!name)
+		return -ENOMEM;
+	if (attr)
+		err = btf__add_decl_attr(btf, name, func_id, idx);
+	else
+		err = btf__add_decl_tag(btf, name, func_id, idx);
+	free(name);
+	return err < 0 ? err : 0;
+}
+
+static int add_impl_func(struct btfids *b, struct kfunc_scan *ks, __u32 kfunc_id,
+			 const char *impl_name, int linkage, __u32 proto_id)
+{
+	struct btf *btf = b->btf;
+	int func_id, err;
+	__u32 i;
+
+	func_id = btf__add_func(btf, impl_name, linkage, proto_id);
+	if (func_id < 0) {
+		pr_err(b, "btfids: %s: cannot add func %s: %s\n", b->btf_path, impl_name,
+		       strerror(-func_id));
+		return func_id;
+	}
+	for (i = 0; i < ks->nr_tags; i++) {
+		const struct btf_type *tag = btf__type_by_id(btf, ks->tags[i]);
+
+		if (tag->type != kfunc_id ||
+		    !strcmp(btf__name_by_offset(btf, tag->name_off), KFUNC_TAG))
+			continue;
+		err = copy_decl_tag(btf, tag, func_id);
+		if (err) {
+			pr_err(b, "btfids: %s: cannot add decl tag [%u] to %s: %s\n",
+			       b->btf_path, ks->tags[i], impl_name, strerror(-err));
+			return err;
+		}
+	}
+	return func_id;
+}
+
+/* The prototype of @proto_id without its implicit arguments, and the rest after them. */
+static int add_visible_proto(struct btfids *b, __u32 proto_id, const char *kfunc)
+{
+	struct btf *btf = b->btf;
+	__u32 i, nr_params;
+	int new_id, err;
+
+	new_id = btf__add_func_proto(btf, btf__type_by_id(btf, proto_id)->type);
+	if (new_id < 0)
+		goto fail;
+	nr_params = btf_vlen(btf__type_by_id(btf, proto_id));
+	for (i = 0; i < nr_params; i++) {
+		const struct btf_param *p = &btf_params(btf__type_by_id(btf, proto_id))[i];
+		__u32 type = p->type;
+		char *name;
+
+		if (is_implicit_arg(btf, p))
+			break;
+		name = strdup(btf__name_by_offset(btf, p->name_off));
+		if (!name)
+			return -ENOMEM;
+		err = btf__add_func_param(btf, name, type);
+		free(name);
+		if (err < 0) {
+			new_id = err;
+			goto fail;
+		}
+	}
+	return new_id;
+fail:
+	pr_err(b, "btfids: %s: cannot add prototype for kfunc %s: %s\n", b->btf_path,
+	       kfunc, strerror(-new_id));
+	return new_id;
+}
+
+static int rewrite_kfunc(struct btfids *b, struct kfunc_scan *ks, __u32 kfunc_id,
+			 const char *name)
+{
+	char impl_name[BTFIDS_NAME_MAX + sizeof(IMPL_SUFFIX)];
+	struct btf_type *func = (struct btf_type *)btf__type_by_id(b->btf, kfunc_id);
+	const struct btf_type *proto = btf__type_by_id(b->btf, func->type);
+	struct btfids_sym *impl;
+	__u32 proto_id = func->type;
+	int err;
+
+	if (!proto || !btf_is_func_proto(proto)) {
+		pr_err(b, "btfids: %s: kfunc %s [%u]: type %u is not a function prototype\n",
+		       b->btf_path, name, kfunc_id, proto_id);
+		return -EINVAL;
+	}
+	if (strlen(name) + sizeof(IMPL_SUFFIX) > BTFIDS_NAME_MAX) {
+		pr_err(b, "btfids: %s: kfunc name too long: %s" IMPL_SUFFIX "\n",
+		       b->btf_path, name);
+		return -E2BIG;
+	}
+	snprintf(impl_name, sizeof(impl_name), "%s" IMPL_SUFFIX, name);
+	impl = btfids_names_find(&ks->impls, impl_name);
+	if (!impl->id) {
+		err = add_impl_func(b, ks, kfunc_id, impl_name, btf_vlen(func), proto_id);
+		if (err < 0)
+			return err;
+		impl->id = err;
+	}
+	err = add_visible_proto(b, proto_id, name);
+	if (err < 0)
+		return err;
+	func = (struct btf_type *)btf__type_by_id(b->btf, kfunc_id);
+	func->type = err;
+	pr_debug(b, "kfunc %s: implicit arguments hidden, prototype [%d]\n", name, err);
+	return 0;
+}
+
+/* The implicit-args kfunc a decl tag marks, or NULL. */
+static const struct btfids_sym *tagged_kfunc(const struct btfids *b, const bool *marks,
+					     const struct btf_type *tag)
+{
+	const struct btfids_names *funcs = &b->names[BTFIDS_NS_FUNC];
+	const struct btf_type *func;
+	const struct btfids_sym *s;
+
+	if (btf_kflag(tag) || btf_decl_tag(tag)->component_idx != -1 ||
+	    strcmp(btf__name_by_offset(b->btf, tag->name_off), KFUNC_TAG))
+		return NULL;
+	func = btf__type_by_id(b->btf, tag->type);
+	if (!func || !btf_is_func(func))
+		return NULL;
+	s = btfids_names_find(funcs, btf__name_by_offset(b->btf, func->name_off));
+	return s && marks[s - funcs->syms] ? s : NULL;
+}
+
+int btfids_transform(struct btfids *b)
+{
+	struct kfunc_scan ks = {};
+	__u32 i, nr_tags;
+	bool *marks;
+	int err;
+
+	if (!b->has_ids || !b->names[BTFIDS_NS_FUNC].nr)
+		return 0;
+	marks = calloc(b->names[BTFIDS_NS_FUNC].nr, sizeof(*marks));
+	if (!marks)
+		return -ENOMEM;
+	err = find_implicit_kfuncs(b, &ks, marks);
+	if (err > 0)
+		err = scan_types(b->btf, &ks);
+
+	nr_tags = ks.nr_tags;	/* tags added below are not kfunc tags */
+	for (i = 0; !err && i < nr_tags; i++) {
+		const struct btf_type *tag = btf__type_by_id(b->btf, ks.tags[i]);
+		const struct btfids_sym *s = tagged_kfunc(b, marks, tag);
+
+		if (s)
+			err = rewrite_kfunc(b, &ks, tag->type, s->name);
+	}
+	btfids_names_free(&ks.impls);
+	free(ks.tags);
+	free(marks);
+	return err < 0 ? err : 0;
+}
