@@ -23,9 +23,13 @@ LIB_HDRS := $(wildcard $(TOP)/plugin/lib/*.h) $(TOP)/plugin/include/btfids.h
 LIBBTFIDS := $(BUILD)/libbtfids.a
 BTFIDS	  := $(BUILD)/btfids
 
-.PHONY: all bootstrap example check bench clean
+UNIT_TESTS := $(BUILD)/tests/unit/test_stages
+
+.PHONY: all bootstrap example check bench clean unit-tests
 
 all: $(BTFIDS)
+
+unit-tests: $(UNIT_TESTS)
 
 $(CONFIG):
 	@bash $(TOP)/scripts/bootstrap.sh libbpf
@@ -40,6 +44,10 @@ $(LIBBTFIDS): $(LIB_OBJS)
 
 $(BTFIDS): $(TOP)/plugin/btfids/main.c $(LIBBTFIDS)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(LIBBTFIDS) $(LIBBPF_LIBS)
+
+$(BUILD)/tests/unit/%: $(TOP)/tests/unit/%.c $(LIBBTFIDS) $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -I$(TOP)/plugin/lib $(CFLAGS) -o $@ $< $(LIBBTFIDS) $(LIBBPF_LIBS)
 
 bootstrap:
 	@bash $(TOP)/scripts/bootstrap.sh

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <bpf/libbpf.h>
+
 #include "btfids.h"
 
 #define EXIT_FAILED	255
@@ -93,6 +95,16 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return 0;
 }
 
+static int verbosity;
+
+/* libbpf's own messages restate our errors: show them with -v only. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (verbosity < 1 || (level == LIBBPF_DEBUG && verbosity < 2))
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
 static int do_resolve(const struct args *a)
 {
 	struct btfids *b;
@@ -103,7 +115,9 @@ static int do_resolve(const struct args *a)
 		fprintf(stderr, "btfids: out of memory\n");
 		return EXIT_FAILED;
 	}
-	err = btfids__load_btf(b, a->btf_path, a->base_path);
+	err = btfids__collect(b);
+	if (!err)
+		err = btfids__load_btf(b, a->btf_path, a->base_path);
 	if (!err)
 		err = btfids__run(b);
 	if (!err)
@@ -120,6 +134,8 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &a))
 		return usage();
+	verbosity = a.opts.verbose;
+	libbpf_set_print(libbpf_print);
 	if (a.patch_path)
 		return btfids__patch_elf(a.elf_path, a.patch_path, &a.opts) ? EXIT_FAILED : 0;
 	return do_resolve(&a);

@@ -13,6 +13,7 @@
  * encoded. Both use the same calls:
  *
  *	b = btfids__new(elf_path, &opts);
+ *	btfids__collect(b);                         (optional: run() does it)
  *	btfids__load_btf(b, btf_path, base_path);   or   btfids__set_btf(b, btf, base);
  *	btfids__run(b);
  *	btfids__write(b, out_prefix);               or   btfids__output(b, ...);
@@ -66,6 +67,13 @@ struct btfids *btfids__new(const char *elf_path, const struct btfids_opts *opts)
 void btfids__free(struct btfids *b);
 
 /*
+ * Read the ELF object's .BTF_ids section and placeholder symbols. An object
+ * without .BTF_ids is fine (only the BTF is finished); one with .BTF_ids
+ * but no symbol table is an error.
+ */
+int btfids__collect(struct btfids *b);
+
+/*
  * Input BTF from files: @btf_path is raw BTF or an ELF with a .BTF section
  * (NULL: the .BTF section of the ELF object itself); @base_path, if not NULL,
  * is the base BTF of split BTF.
@@ -79,7 +87,7 @@ int btfids__load_btf(struct btfids *b, const char *btf_path, const char *base_pa
  */
 int btfids__set_btf(struct btfids *b, struct btf *btf, struct btf *base);
 
-/* Collect, transform, finalize and resolve. */
+/* Collect (unless done), transform, finalize and resolve. */
 int btfids__run(struct btfids *b);
 
 /* After a run: the final BTF and its base (NULL for non-split BTF). */

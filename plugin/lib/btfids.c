@@ -49,6 +49,14 @@ void btfids__free(struct btfids *b)
 	free(b);
 }
 
+int btfids__collect(struct btfids *b)
+{
+	if (b->collected)
+		return 0;
+	b->collected = true;
+	return btfids_collect(b);
+}
+
 int btfids__run(struct btfids *b)
 {
 	int err;
@@ -57,7 +65,7 @@ int btfids__run(struct btfids *b)
 		pr_err(b, "btfids: %s: no input BTF\n", b->elf_path);
 		return -EINVAL;
 	}
-	err = btfids_collect(b);
+	err = btfids__collect(b);
 	if (!err)
 		err = btfids_transform(b);
 	if (!err)

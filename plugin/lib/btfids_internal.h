@@ -73,6 +73,7 @@ struct btfids {
 	char *btf_path;		/* where the input BTF came from, for messages */
 
 	/* collect */
+	bool collected;
 	bool has_ids;		/* .BTF_ids and a symbol table were found */
 	bool swap;		/* target byte order differs from ours */
 	__u32 *words;		/* .BTF_ids contents, native byte order */
@@ -111,6 +112,9 @@ __u32 *btfids_names_sorted_desc(const struct btfids_names *n);
 void btfids_names_free(struct btfids_names *n);
 
 /* file.c */
+struct stat;
+int btfids_open_regular(const struct btfids_opts *opts, const char *path,
+			int *fdp, struct stat *st);
 int btfids_read_file(const struct btfids_opts *opts, const char *path,
 		     void **data, size_t *size);
 int btfids_write_atomic(const struct btfids_opts *opts, const char *path,

@@ -71,21 +71,33 @@ static int elf_err(struct btfids *b, const char *what)
 	return -EINVAL;
 }
 
+/* libelf quietly shows no sections when their table is cut off: refuse. */
+static int check_shdr_table(struct btfids *b, struct elf_file *ef)
+{
+	GElf_Ehdr ehdr;
+	size_t nr;
+
+	if (!gelf_getehdr(ef->elf, &ehdr))
+		return elf_err(b, "cannot read ELF header");
+	if (elf_getshdrnum(ef->elf, &nr))
+		return elf_err(b, "cannot read the number of sections");
+	if (ehdr.e_shoff > ef->file_size ||
+	    (__u64)nr * ehdr.e_shentsize > ef->file_size - ehdr.e_shoff) {
+		pr_err(b, "btfids: %s: section header table (offset %llu, %zu entries) lies past the end of the file (%zu bytes)\n",
+		       b->elf_path, (unsigned long long)ehdr.e_shoff, nr, ef->file_size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int elf_open(struct btfids *b, struct elf_file *ef)
 {
 	struct stat st;
+	int err;
 
-	ef->fd = open(b->elf_path, O_RDONLY | O_CLOEXEC);
-	if (ef->fd < 0) {
-		int err = -errno;
-
-		pr_err(b, "btfids: %s: cannot open: %s\n", b->elf_path, strerror(-err));
+	err = btfids_open_regular(&b->opts, b->elf_path, &ef->fd, &st);
+	if (err)
 		return err;
-	}
-	if (fstat(ef->fd, &st) || !S_ISREG(st.st_mode)) {
-		pr_err(b, "btfids: %s: not a regular file\n", b->elf_path);
-		return -EINVAL;
-	}
 	ef->file_size = st.st_size;
 
 	elf_version(EV_CURRENT);
@@ -96,7 +108,7 @@ static int elf_open(struct btfids *b, struct elf_file *ef)
 		pr_err(b, "btfids: %s: not an ELF file\n", b->elf_path);
 		return -EINVAL;
 	}
-	return 0;
+	return check_shdr_table(b, ef);
 }
 
 static void elf_close(struct elf_file *ef)
@@ -382,9 +394,15 @@ int btfids_collect(struct btfids *b)
 	err = find_sections(b, &ef);
 	if (err)
 		goto out;
-	if (!ef.ids_scn || !ef.sym_scn) {
-		pr_debug(b, "%s: no %s or no symbol table, nothing to resolve\n",
+	if (!ef.ids_scn) {
+		pr_debug(b, "%s: no %s section, nothing to resolve\n",
 			 b->elf_path, BTF_IDS_SECTION);
+		goto out;
+	}
+	if (!ef.sym_scn) {
+		pr_err(b, "btfids: %s: has a %s section but no symbol table to resolve it with\n",
+		       b->elf_path, BTF_IDS_SECTION);
+		err = -EINVAL;
 		goto out;
 	}
 	b->has_ids = true;

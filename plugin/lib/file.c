@@ -16,6 +16,31 @@
 
 #include "btfids_internal.h"
 
+/*
+ * Open @path for reading, insisting on a regular file. O_NONBLOCK keeps a
+ * FIFO from blocking the open; the type check then refuses it.
+ */
+int btfids_open_regular(const struct btfids_opts *opts, const char *path,
+			int *fdp, struct stat *st)
+{
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		err = -errno;
+		btfids_log(opts, BTFIDS_LOG_ERROR, "btfids: %s: cannot open: %s\n",
+			   path, strerror(-err));
+		return err;
+	}
+	if (fstat(fd, st) || !S_ISREG(st->st_mode)) {
+		close(fd);
+		btfids_log(opts, BTFIDS_LOG_ERROR, "btfids: %s: not a regular file\n", path);
+		return -EINVAL;
+	}
+	*fdp = fd;
+	return 0;
+}
+
 int btfids_read_file(const struct btfids_opts *opts, const char *path,
 		     void **data, size_t *size)
 {
@@ -24,18 +49,9 @@ int btfids_read_file(const struct btfids_opts *opts, const char *path,
 	char *buf;
 	int fd, err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		btfids_log(opts, BTFIDS_LOG_ERROR, "btfids: %s: cannot open: %s\n",
-			   path, strerror(-err));
+	err = btfids_open_regular(opts, path, &fd, &st);
+	if (err)
 		return err;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		btfids_log(opts, BTFIDS_LOG_ERROR, "btfids: %s: not a regular file\n", path);
-		return -EINVAL;
-	}
 	buf = malloc(st.st_size ? st.st_size : 1);
 	if (!buf) {
 		close(fd);

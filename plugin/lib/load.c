@@ -9,10 +9,24 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <bpf/btf.h>
 
 #include "btfids_internal.h"
+
+/* libbpf would block on a FIFO: let only regular files through. */
+static int check_regular(struct btfids *b, const char *path)
+{
+	struct stat st;
+	int fd, err;
+
+	err = btfids_open_regular(&b->opts, path, &fd, &st);
+	if (!err)
+		close(fd);
+	return err;
+}
 
 static int load_err(struct btfids *b, const char *what, const char *path, int err)
 {
@@ -28,6 +42,11 @@ int btfids__load_btf(struct btfids *b, const char *btf_path, const char *base_pa
 
 	if (b->btf)
 		return -EBUSY;
+	err = check_regular(b, path);
+	if (!err && base_path)
+		err = check_regular(b, base_path);
+	if (err)
+		return err;
 	if (base_path) {
 		base = btf__parse(base_path, NULL);
 		if (!base)

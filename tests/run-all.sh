@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The project's test command (README: `make check`; CI: .ci/run).
+# Runs every suite, prints each one's lines, and closes with the sum as
+# "N passed, N failed[, N skipped]". A suite that cannot run is a failure,
+# never a silent pass.
+set -u
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+export TOP BUILD
+
+total_pass=0 total_fail=0 total_skip=0
+
+# run_suite NAME COMMAND...: run a suite and add up its closing line.
+run_suite()
+{
+	local name=$1 out rc line p f s
+	shift
+	echo "== $name"
+	out=$("$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | grep -v -E '^(ok |[^:]*: *[0-9]+ passed)' | sed 's/^/  /'
+	line=$(printf '%s\n' "$out" | grep -E '([0-9]+) passed, ([0-9]+) failed' | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "  $name: no result line (exit $rc)"
+		total_fail=$((total_fail + 1))
+		return
+	fi
+	p=$(sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/' <<<"$line")
+	f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+	s=$(sed -nE 's/.* ([0-9]+) skipped.*/\1/p' <<<"$line")
+	echo "  $name: $line"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + ${s:-0}))
+	# a suite that failed without counting it still fails
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "  $name: exited $rc"
+		total_fail=$((total_fail + 1))
+	fi
+}
+
+make -s -C "$TOP" all unit-tests >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+run_suite unit "$BUILD/tests/unit/test_stages"
+run_suite differential bash "$TOP/tests/run-diff.sh"
+run_suite errors bash "$TOP/tests/errors/run.sh"
+[ -f "$TOP/tests/plugin/run.sh" ] && run_suite plugin bash "$TOP/tests/plugin/run.sh"
+
+summary="$total_pass passed, $total_fail failed"
+[ "$total_skip" -gt 0 ] && summary="$summary, $total_skip skipped"
+echo "$summary"
+[ "$total_fail" -eq 0 ]

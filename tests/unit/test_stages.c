@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * test_stages.c - unit tests of libbtfids' stages on inputs crafted in
+ * memory with libbpf: the placeholder table, the transform, the sort, the
+ * resolve rules, byte order at emit, and atomic file output. End-to-end
+ * behaviour against resolve_btfids is the differential suite's job.
+ *
+ * Prints one line per check that fails and closes with "N passed, N failed".
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/btf.h>
+
+#include "btfids_internal.h"
+
+static int passed, failed;
+static const char *current;
+
+#define CHECK(cond, ...)						\
+	do {								\
+		if (cond) {						\
+			passed++;					\
+		} else {					\
+			failed++;					\
+			printf("FAIL %s:%d %s: ", __FILE__, __LINE__, current); \
+			printf(__VA_ARGS__);				\
+			printf("\n");					\
+		}							\
+	} while (0)
+
+static char log_buf[4096];
+
+static void capture_log(void *ctx, enum btfids_log_level level, const char *fmt, va_list args)
+{
+	size_t len = strlen(log_buf);
+
+	vsnprintf(log_buf + len, sizeof(log_buf) - len, fmt, args);
+}
+
+static struct btfids *new_ctx(void)
+{
+	struct btfids_opts opts = { .sz = sizeof(opts), .log = capture_log };
+	struct btfids *b = btfids__new("crafted.o", &opts);
+
+	log_buf[0] = 0;
+	b->btf_path = strdup("crafted.btf");
+	b->has_ids = true;
+	b->collected = true;
+	return b;
+}
+
+/* A placeholder at each of @offs (bytes), as collect would record it. */
+static struct btfids_sym *add_sym(struct btfids *b, enum btfids_ns ns,
+				  enum btfids_sym_kind kind, const char *name,
+				  const __u32 *offs, int nr)
+{
+	struct btfids_sym *s;
+	bool added;
+	int i;
+
+	s = btfids_names_add(&b->names[ns], name, strlen(name), &added);
+	s->kind = kind;
+	for (i = 0; i < nr; i++) {
+		btfids_sym_add_off(s, offs[i]);
+		if (kind == BTFIDS_SYM_ID)
+			b->names[ns].nr_elf_syms++;
+	}
+	return s;
+}
+
+static void set_words(struct btfids *b, const __u32 *w, size_t n)
+{
+	b->words = malloc(n * 4 + 4);
+	memcpy(b->words, w, n * 4);
+	b->ids_size = n * 4;
+}
+
+static void test_names(void)
+{
+	struct btfids_names n = {};
+	struct btfids_sym *s;
+	char name[32];
+	__u32 *order, i;
+	bool added;
+
+	current = "names";
+	for (i = 0; i < 1000; i++) {
+		snprintf(name, sizeof(name), "name_%u", i * 7919 % 1000);
+		s = btfids_names_add(&n, name, strlen(name), &added);
+		CHECK(s && added, "adding %s", name);
+	}
+	s = btfids_names_add(&n, "name_5xyz", 6, &added);
+	CHECK(s && !added && !strcmp(s->name, "name_5"), "prefix length add finds name_5");
+	CHECK(btfids_names_find(&n, "name_999") != NULL, "find name_999");
+	CHECK(btfids_names_find(&n, "name_1000") == NULL, "no name_1000");
+	CHECK(btfids_names_find(&n, "name_") == NULL, "no name_");
+
+	for (i = 0; i < 250; i++)
+		CHECK(!btfids_sym_add_off(s, i * 4), "offset %u", i);
+	CHECK(s->nr_offs == 250, "250 offsets on one name (no cap), got %u", s->nr_offs);
+
+	order = btfids_names_sorted_desc(&n);
+	for (i = 1; i < n.nr; i++)
+		CHECK(strcmp(n.syms[order[i - 1]].name, n.syms[order[i]].name) > 0,
+		      "descending at %u", i);
+	free(order);
+	btfids_names_free(&n);
+}
+
+/* Names sharing 8-byte prefixes, exactly 8 long, repeated, and anonymous. */
+static const char *const sort_names[] = {
+	"task_struct", "", "task_str", "task_stru", "a", "task_struct", "",
+	"zz", "task_st", "\xff", "abcdefgh", "abcdefgh", "abcdefghi", "abcdefg",
+	"", "sk_buff", "task_struct", "abcdefgh\xff", "abcdefgh\x01",
+};
+
+static void test_sort(void)
+{
+	int nr = sizeof(sort_names) / sizeof(sort_names[0]), i;
+	struct btfids *b = new_ctx();
+	struct btf *btf = btf__new_empty();
+	const char *prev = NULL;
+	__u32 prev_size = 0;
+
+	current = "sort by name";
+	/* the struct size records the original position */
+	for (i = 0; i < nr; i++)
+		btf__add_struct(btf, sort_names[i][0] ? sort_names[i] : NULL, i);
+	b->btf = btf;
+	b->own_btf = true;
+	CHECK(!btfids_finalize(b), "finalize");
+	CHECK(btf__type_cnt(btf) == (__u32)nr + 1, "type count kept");
+	for (i = 1; i <= nr; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, i);
+		const char *name = btf__name_by_offset(btf, t->name_off);
+
+		if (prev) {
+			int cmp = strcmp(prev, name);
+
+			CHECK(cmp < 0 || (cmp == 0 && prev_size < t->size),
+			      "[%d] '%s'(%u) after '%s'(%u)", i, name, t->size, prev, prev_size);
+		}
+		prev = name;
+		prev_size = t->size;
+	}
+	btfids__free(b);
+}
+
+static void test_resolve(void)
+{
+	/* list: struct a, func f, func f, func gone; set: 3 ids; set8: 3 pairs */
+	static const __u32 words[] = {
+		0, 0, 0, 0,
+		0, 0, 0, 0,
+		0, 7, 0, 0x11, 0, 0x22, 0, 0x33,
+	};
+	static const __u32 off_a[] = { 0 }, off_f[] = { 4, 8 }, off_gone[] = { 12 };
+	static const __u32 off_set[] = { 16 }, off_set8[] = { 32 };
+	static const __u32 off_y[] = { 20, 40 }, off_x[] = { 24, 48 }, off_w[] = { 28, 56 };
+	struct btfids *b = new_ctx();
+	struct btf *btf = btf__new_empty();
+	int int_id, proto;
+
+	current = "resolve";
+	int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);	/* 1 */
+	btf__add_struct(btf, "a", 4);				/* 2 */
+	proto = btf__add_func_proto(btf, int_id);		/* 3 */
+	btf__add_func(btf, "y", BTF_FUNC_GLOBAL, proto);	/* 4 */
+	btf__add_func(btf, "f", BTF_FUNC_GLOBAL, proto);	/* 5 */
+	btf__add_func(btf, "x", BTF_FUNC_GLOBAL, proto);	/* 6 */
+	btf__add_func(btf, "f", BTF_FUNC_STATIC, proto);	/* 7: second 'f' */
+	btf__add_struct(btf, "f", 4);				/* 8: other kind */
+	b->btf = btf;
+	b->own_btf = true;
+
+	set_words(b, words, sizeof(words) / 4);
+	add_sym(b, BTFIDS_NS_STRUCT, BTFIDS_SYM_ID, "a", off_a, 1);
+	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "f", off_f, 2);
+	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "gone", off_gone, 1);
+	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "y", off_y, 2);
+	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "x", off_x, 2);
+	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "w", off_w, 2);
+	add_sym(b, BTFIDS_NS_SET, BTFIDS_SYM_SET, "s", off_set, 1)->cnt = 3;
+	add_sym(b, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "s8", off_set8, 1)->cnt = 3;
+
+	CHECK(!btfids_resolve(b), "resolve");
+	CHECK(b->words[0] == 2, "struct a -> 2, got %u", b->words[0]);
+	CHECK(b->words[1] == 5 && b->words[2] == 5, "both offsets of f -> 5");
+	CHECK(b->words[3] == 0, "gone stays 0");
+	CHECK(b->warnings == 3, "warnings: multiple f, unresolved gone, unresolved w; got %u",
+	      b->warnings);
+	CHECK(strstr(log_buf, "WARN: multiple IDs found for 'f': 5, 7 - using 5\n") != NULL,
+	      "multiple-ids wording: %s", log_buf);
+	CHECK(strstr(log_buf, "WARN: resolve_btfids: unresolved symbol gone\n") != NULL,
+	      "unresolved wording");
+	/* descending name order: w before gone */
+	CHECK(strstr(log_buf, "symbol w\n") < strstr(log_buf, "symbol gone\n"),
+	      "unresolved names reported in descending order");
+	/* set: cnt 3, ids (y=4, x=6, w=0) sorted */
+	CHECK(b->words[4] == 3, "set count");
+	CHECK(b->words[5] == 0 && b->words[6] == 4 && b->words[7] == 6,
+	      "set sorted: %u %u %u", b->words[5], b->words[6], b->words[7]);
+	/* set8: header flags kept, pairs sorted by id with their flags */
+	CHECK(b->words[8] == 3 && b->words[9] == 7, "set8 count and header flags");
+	CHECK(b->words[10] == 0 && b->words[11] == 0x33 &&
+	      b->words[12] == 4 && b->words[13] == 0x11 &&
+	      b->words[14] == 6 && b->words[15] == 0x22, "set8 pairs sorted with flags");
+	btfids__free(b);
+}
+
+static void test_set8_stable(void)
+{
+	/* four unresolved entries: equal ids keep their flags' order */
+	static const __u32 words[] = { 0, 0, 0, 1, 0, 2, 0, 3, 0, 4 };
+	static const __u32 off[] = { 0 };
+	struct btfids *b = new_ctx();
+	int i;
+
+	current = "set8 stable";
+	b->btf = btf__new_empty();
+	b->own_btf = true;
+	set_words(b, words, sizeof(words) / 4);
+	add_sym(b, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "s8", off, 1)->cnt = 4;
+	CHECK(!btfids_resolve(b), "resolve");
+	for (i = 0; i < 4; i++)
+		CHECK(b->words[3 + 2 * i] == (__u32)i + 1, "pair %d keeps flags %d", i, i + 1);
+	btfids__free(b);
+}
+
+static int find_func(const struct btf *btf, const char *name)
+{
+	return btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+}
+
+static void test_transform(void)
+{
+	/* set8 kfuncs: 'k' implicit, 'legacy' implicit with _impl, 'plain' not */
+	static const __u32 words[] = { 3, 1, 0, 1 << 16, 0, 1 << 16, 0, 0 };
+	static const __u32 off_set8[] = { 0 }, off_k[] = { 8 }, off_legacy[] = { 16 },
+			   off_plain[] = { 24 };
+	struct btfids *b = new_ctx();
+	struct btf *btf = btf__new_empty();
+	int int_id, aux, aux_ptr, proto, k, legacy, plain, impl_id;
+	const struct btf_type *t;
+	__u32 n_before;
+
+	current = "transform";
+	int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	aux = btf__add_struct(btf, "bpf_prog_aux", 0);
+	aux_ptr = btf__add_ptr(btf, btf__add_const(btf, aux));
+	proto = btf__add_func_proto(btf, int_id);
+	btf__add_func_param(btf, "x", int_id);
+	btf__add_func_param(btf, "aux", aux_ptr);
+	btf__add_func_param(btf, "after", int_id);
+	k = btf__add_func(btf, "k", BTF_FUNC_GLOBAL, proto);
+	legacy = btf__add_func(btf, "legacy", BTF_FUNC_GLOBAL, proto);
+	plain = btf__add_func(btf, "plain", BTF_FUNC_GLOBAL, proto);
+	btf__add_func(btf, "legacy_impl", BTF_FUNC_GLOBAL, proto);
+	btf__add_decl_tag(btf, "bpf_kfunc", k, -1);
+	btf__add_decl_tag(btf, "bpf_kfunc", legacy, -1);
+	btf__add_decl_tag(btf, "bpf_kfunc", plain, -1);
+	btf__add_decl_tag(btf, "bpf_fastcall", k, -1);
+	btf__add_decl_attr(btf, "nonnull", k, 0);
+	n_before = btf__type_cnt(btf);
+	b->btf = btf;
+	b->own_btf = true;
+
+	set_words(b, words, sizeof(words) / 4);
+	add_sym(b, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "kfuncs", off_set8, 1)->cnt = 3;
+	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "k", off_k, 1);
+	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "legacy", off_legacy, 1);
+	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "plain", off_plain, 1);
+
+	CHECK(!btfids_transform(b), "transform: %s", log_buf);
+	impl_id = find_func(btf, "k_impl");
+	CHECK(impl_id > 0 && btf__type_by_id(btf, impl_id)->type == (__u32)proto,
+	      "k_impl added with the original prototype");
+	/* k_impl, 2 copied tags, k's proto; legacy's proto: 5 new types */
+	CHECK(btf__type_cnt(btf) == n_before + 5, "5 types added, got %u",
+	      btf__type_cnt(btf) - n_before);
+	t = btf__type_by_id(btf, impl_id + 1);
+	CHECK(btf_is_decl_tag(t) && !btf_kflag(t) && t->type == (__u32)impl_id &&
+	      !strcmp(btf__name_by_offset(btf, t->name_off), "bpf_fastcall"),
+	      "bpf_fastcall copied to k_impl");
+	t = btf__type_by_id(btf, impl_id + 2);
+	CHECK(btf_is_decl_tag(t) && btf_kflag(t) && btf_decl_tag(t)->component_idx == 0,
+	      "nonnull attribute copied with its component");
+	t = btf__type_by_id(btf, btf__type_by_id(btf, k)->type);
+	CHECK(btf_is_func_proto(t) && btf_vlen(t) == 1 &&
+	      !strcmp(btf__name_by_offset(btf, btf_params(t)[0].name_off), "x"),
+	      "k's new prototype keeps only the arguments before the implicit one");
+	CHECK(btf__type_by_id(btf, legacy)->type != (__u32)proto &&
+	      find_func(btf, "legacy_impl") > 0 && find_func(btf, "legacy_impl") < k + 4,
+	      "legacy: new prototype, no second _impl");
+	CHECK(btf__type_by_id(btf, plain)->type == (__u32)proto, "plain kfunc untouched");
+	btfids__free(b);
+}
+
+static void test_emit_byte_order(void)
+{
+	static const __u32 words[] = { 0x01020304, 5 };
+	struct btfids *b = new_ctx();
+	const __u32 *out;
+	size_t size;
+
+	current = "emit byte order";
+	set_words(b, words, 2);
+	b->swap = true;
+	CHECK(!btfids_emit(b), "emit");
+	out = btfids__output(b, BTFIDS_OUT_BTF_IDS, &size);
+	CHECK(out && size == 8 && out[0] == 0x04030201 && out[1] == 0x05000000,
+	      "words go back to the target's order");
+	CHECK(!btfids__output(b, BTFIDS_OUT_BTF_BASE, &size) && size == 0,
+	      "no base output without distilling");
+	btfids__free(b);
+}
+
+static void test_files(void)
+{
+	struct btfids_opts opts = { .sz = sizeof(opts), .log = capture_log };
+	char dir[] = "/tmp/btfids-unit-XXXXXX", path[256], fifo[256];
+	struct stat st;
+	size_t size;
+	void *data;
+
+	current = "atomic files";
+	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+	snprintf(path, sizeof(path), "%s/out", dir);
+	CHECK(!btfids_write_atomic(&opts, path, "new", 3, 0666), "create");
+	CHECK(!stat(path, &st) && st.st_size == 3, "created 3 bytes");
+	chmod(path, 0600);
+	CHECK(!btfids_write_atomic(&opts, path, "newer", 5, 0666), "replace");
+	CHECK(!stat(path, &st) && st.st_size == 5 && (st.st_mode & 0777) == 0600,
+	      "replaced, mode kept");
+	CHECK(!btfids_read_file(&opts, path, &data, &size) && size == 5 &&
+	      !memcmp(data, "newer", 5), "read back");
+	free(data);
+
+	log_buf[0] = 0;
+	CHECK(btfids_read_file(&opts, dir, &data, &size) == -EINVAL &&
+	      strstr(log_buf, "not a regular file"), "a directory is refused");
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	mkfifo(fifo, 0600);
+	log_buf[0] = 0;
+	CHECK(btfids_read_file(&opts, fifo, &data, &size) == -EINVAL, "a FIFO is refused, unblocked");
+	unlink(fifo);
+
+	if (geteuid() == 0) {
+		/* root ignores modes; a missing directory still cannot be written */
+		snprintf(path, sizeof(path), "%s/missing/out", dir);
+	} else {
+		chmod(dir, 0500);
+	}
+	log_buf[0] = 0;
+	CHECK(btfids_write_atomic(&opts, path, "x", 1, 0666) < 0 &&
+	      strstr(log_buf, "cannot create"), "unwritable destination fails: %s", log_buf);
+	chmod(dir, 0700);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	CHECK(system(path) == 0, "cleanup");
+}
+
+int main(void)
+{
+	test_names();
+	test_sort();
+	test_resolve();
+	test_set8_stable();
+	test_transform();
+	test_emit_byte_order();
+	test_files();
+	printf("unit: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
