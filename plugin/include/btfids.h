@@ -82,16 +82,20 @@ int btfids__load_btf(struct btfids *b, const char *btf_path, const char *base_pa
 
 /*
  * Input BTF from the host's memory: @btf (split BTF on top of @base, or
- * @base NULL) stays the host's. The pass modifies @btf in place; when it
- * distills, new BTF objects replace both and are owned by the context.
+ * @base NULL) stays the host's and is only read. When the pass distills,
+ * the new base and split BTF are owned by the context.
  */
 int btfids__set_btf(struct btfids *b, struct btf *btf, struct btf *base);
 
 /* Collect (unless done), transform, finalize and resolve. */
 int btfids__run(struct btfids *b);
 
-/* After a run: the final BTF and its base (NULL for non-split BTF). */
-struct btf *btfids__btf(const struct btfids *b);
+/*
+ * After a run: the final BTF (parsed from the output on first use; NULL on
+ * failure) and its base (NULL for non-split BTF). The input BTF is never
+ * modified: the pass writes its result as new bytes.
+ */
+struct btf *btfids__btf(struct btfids *b);
 struct btf *btfids__base_btf(const struct btfids *b);
 
 /* Number of warnings reported (unresolved or ambiguous names). */

@@ -36,6 +36,10 @@ void btfids__free(struct btfids *b)
 
 	if (!b)
 		return;
+	edit_free(&b->edit);
+	btf__free(b->final_btf);
+	free(b->order);
+	free(b->btf_raw);
 	if (b->own_btf) {
 		btf__free(b->btf);
 		btf__free(b->base);
@@ -77,9 +81,11 @@ int btfids__run(struct btfids *b)
 	return err;
 }
 
-struct btf *btfids__btf(const struct btfids *b)
+struct btf *btfids__btf(struct btfids *b)
 {
-	return b->btf;
+	if (!b->final_btf && b->btf_raw)
+		b->final_btf = btf__new_split(b->btf_raw, b->btf_raw_size, b->base);
+	return b->final_btf;
 }
 
 struct btf *btfids__base_btf(const struct btfids *b)

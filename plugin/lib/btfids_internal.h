@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/btf.h>
 #include <linux/types.h>
 
 #include "btfids.h"
@@ -52,6 +53,7 @@ struct btfids_sym {
 	enum btfids_sym_kind kind;
 	__u32 id;		/* resolved BTF id (0: unresolved) */
 	__u32 cnt;		/* sets: entries, from the symbol size */
+	__u32 hash;		/* of the name, for the index */
 	__u32 nr_offs;
 	__u32 cap_offs;
 	__u32 *offs;		/* byte offsets into .BTF_ids */
@@ -65,6 +67,34 @@ struct btfids_names {
 	__u32 *slots;		/* open addressing: sym index + 1, 0 = empty */
 	__u32 nr_slots;		/* power of two */
 	__u32 nr_elf_syms;	/* ELF symbols seen, duplicates included */
+};
+
+/*
+ * The BTF under edit (edit.c): libbpf's parsed BTF, read-only, plus
+ * appended types and strings and changed type references.
+ */
+struct btf_edit {
+	const struct btf *btf;
+	struct btf_header hdr;		/* input header, host byte order */
+	const void *hdr_raw;		/* input header as stored */
+	bool swap;			/* the BTF's byte order is not the host's */
+	__u32 start_id;			/* first own type id (1 without a base) */
+	__u32 nr_orig;			/* btf__type_cnt() of the input */
+	const char *strs;		/* own strings of the input */
+	const char *base_strs;
+	__u32 base_strs_len;
+	__u32 start_str_off;		/* = base_strs_len */
+
+	struct btfids_names plan;	/* strings to add: id/cnt = offset + 1 */
+	char *new_strs;
+	__u32 new_strs_len, cap_strs;
+	__u8 *new_types;
+	__u32 new_types_len, cap_types;
+	__u32 *new_offs;		/* appended type i at new_types + new_offs[i] */
+	__u32 nr_new, cap_new;
+	struct { __u32 id; struct btf_type t; } *patches;
+	__u32 nr_patches;
+	__u64 *patched;			/* bitmap over input ids */
 };
 
 struct btfids {
@@ -85,8 +115,15 @@ struct btfids {
 	struct btf *base;
 	bool own_btf;		/* btf/base are ours to free */
 
+	/* transform */
+	struct btf_edit edit;
+
 	/* finalize */
 	bool distilled;
+	__u32 *order;		/* order[i]: edit id of final id edit.start_id + i */
+	void *btf_raw;		/* final BTF, the input's byte order */
+	__u32 btf_raw_size;
+	struct btf *final_btf;	/* parsed on demand for btfids__btf() */
 
 	/* resolve */
 	unsigned int warnings;
@@ -119,6 +156,23 @@ int btfids_read_file(const struct btfids_opts *opts, const char *path,
 		     void **data, size_t *size);
 int btfids_write_atomic(const struct btfids_opts *opts, const char *path,
 			const void *data, size_t size, int mode);
+
+/* edit.c */
+int edit_init(struct btf_edit *e, const struct btf *btf);
+void edit_free(struct btf_edit *e);
+__u32 edit_type_cnt(const struct btf_edit *e);
+const struct btf_type *edit_type(const struct btf_edit *e, __u32 id);
+const char *edit_name(const struct btf_edit *e, __u32 off);
+int edit_set_type(struct btf_edit *e, __u32 id, __u32 type);
+int edit_plan_str(struct btf_edit *e, const char *s);
+int edit_index_planned(struct btf_edit *e);
+int edit_add_func(struct btf_edit *e, const char *name, int linkage, __u32 proto);
+int edit_add_decl_tag(struct btf_edit *e, const char *value, __u32 ref, int component,
+		      bool attr);
+int edit_add_func_proto(struct btf_edit *e, __u32 ret);
+int edit_add_func_param(struct btf_edit *e, const char *name, __u32 type);
+int edit_write_raw(const struct btf_edit *e, const __u32 *order, void **raw, __u32 *size);
+void edit_swap_raw(void *raw, __u32 hdr_len, __u32 types_len);
 
 /* stages */
 int btfids_collect(struct btfids *b);

@@ -58,7 +58,8 @@ const void *btfids__output(struct btfids *b, enum btfids_output which, size_t *s
 
 	switch (which) {
 	case BTFIDS_OUT_BTF:
-		data = b->btf ? btf__raw_data(b->btf, &sz) : NULL;
+		data = b->btf_raw;
+		sz = b->btf_raw_size;
 		break;
 	case BTFIDS_OUT_BTF_BASE:
 		data = b->distilled ? btf__raw_data(b->base, &sz) : NULL;

@@ -5,13 +5,14 @@
  * With distill_base and split BTF, libbpf's btf__distill_base() replaces the
  * base by the minimal one a module needs and rebuilds the split BTF on it.
  * Then the types of the (split) BTF are sorted by name: anonymous types
- * first, equal names in their original order, applied with btf__permute().
+ * first, equal names in their original order, and the final BTF is laid
+ * out in that order (edit_write_raw(), what btf__permute() would give).
  * The kernel relies on this order for binary search by name.
  *
  * The sort is a stable merge sort over (8-byte prefix key, name, id)
  * records, so most comparisons are one integer compare.
  *
- * Hands on: the final b->btf and b->base.
+ * Hands on: b->order (final id -> edit id), b->btf_raw, and b->base.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -70,24 +71,24 @@ static void merge_sort(struct sort_rec *r, struct sort_rec *tmp, size_t n)
 }
 
 /*
- * id_map[old - start] = new id, for the types from @start on. Anonymous
- * types keep their relative order ahead of all named ones.
+ * order[i] = the edit id that becomes id start_id + i: anonymous types
+ * first, in their order, then named ones by name, stable.
  */
-static int sorted_id_map(const struct btf *btf, __u32 start, __u32 n, __u32 *id_map)
+static int sorted_order(const struct btf_edit *e, __u32 *order)
 {
+	__u32 i, n = edit_type_cnt(e) - e->start_id, nr_anon = 0, nr_named = 0;
 	struct sort_rec *recs, *tmp;
-	__u32 i, nr_anon = 0, nr_named = 0;
 
 	recs = malloc(2 * (size_t)n * sizeof(*recs) + 1);
 	if (!recs)
 		return -ENOMEM;
 	tmp = recs + n;
 	for (i = 0; i < n; i++) {
-		__u32 id = start + i;
-		const char *name = btf__str_by_offset(btf, btf__type_by_id(btf, id)->name_off);
+		__u32 id = e->start_id + i;
+		const char *name = edit_name(e, edit_type(e, id)->name_off);
 
 		if (!name || !*name) {
-			id_map[i] = start + nr_anon++;
+			order[nr_anon++] = id;
 			continue;
 		}
 		recs[nr_named].key = name_key(name, &recs[nr_named].long_name);
@@ -96,38 +97,49 @@ static int sorted_id_map(const struct btf *btf, __u32 start, __u32 n, __u32 *id_
 	}
 	merge_sort(recs, tmp, nr_named);
 	for (i = 0; i < nr_named; i++)
-		id_map[recs[i].id - start] = start + nr_anon + i;
+		order[nr_anon + i] = recs[i].id;
 	free(recs);
 	return 0;
 }
 
 static int sort_by_name(struct btfids *b)
 {
-	const struct btf *base = btf__base_btf(b->btf);
-	__u32 start = base ? btf__type_cnt(base) : 0;
-	__u32 n = btf__type_cnt(b->btf) - start;
-	__u32 *id_map;
+	const struct btf_edit *e = &b->edit;
+	__u32 n = edit_type_cnt(e) - e->start_id;
 	int err;
 
-	id_map = malloc((size_t)n * sizeof(*id_map) + 1);
-	if (!id_map)
+	b->order = malloc((size_t)n * sizeof(*b->order) + 1);
+	if (!b->order)
 		return -ENOMEM;
-	err = sorted_id_map(b->btf, start, n, id_map);
+	err = sorted_order(e, b->order);
 	if (!err)
-		err = btf__permute(b->btf, id_map, n, NULL);
-	free(id_map);
+		err = edit_write_raw(e, b->order, &b->btf_raw, &b->btf_raw_size);
 	if (err)
 		pr_err(b, "btfids: %s: cannot sort BTF by name: %s\n", b->btf_path,
 		       strerror(-err));
 	return err;
 }
 
+/*
+ * The transformed BTF is materialized for libbpf, which distills it; the
+ * edit then starts over on the new split BTF.
+ */
 static int distill_base(struct btfids *b)
 {
-	struct btf *new_base, *new_btf;
+	struct btf *edited, *new_base, *new_btf;
+	__u32 size;
+	void *raw;
 	int err;
 
-	err = btf__distill_base(b->btf, &new_base, &new_btf);
+	err = edit_write_raw(&b->edit, NULL, &raw, &size);
+	if (err)
+		return err;
+	edited = btf__new_split(raw, size, b->base);
+	free(raw);
+	if (!edited)
+		return -errno;
+	err = btf__distill_base(edited, &new_base, &new_btf);
+	btf__free(edited);
 	if (err) {
 		pr_err(b, "btfids: %s: cannot distill base BTF: %s\n", b->btf_path,
 		       strerror(-err));
@@ -141,7 +153,8 @@ static int distill_base(struct btfids *b)
 	b->base = new_base;
 	b->own_btf = true;
 	b->distilled = true;
-	return 0;
+	edit_free(&b->edit);
+	return edit_init(&b->edit, b->btf);
 }
 
 int btfids_finalize(struct btfids *b)

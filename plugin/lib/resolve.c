@@ -40,16 +40,26 @@ static int kind_ns(const struct btf_type *t)
 	}
 }
 
+/* A type of the final BTF: base types as they are, own ones in sorted order. */
+static const struct btf_type *final_type(const struct btfids *b, __u32 id)
+{
+	const struct btf_edit *e = &b->edit;
+
+	if (id < e->start_id)
+		return btf__type_by_id(b->btf, id);
+	return edit_type(e, b->order[id - e->start_id]);
+}
+
 static int match_types(struct btfids *b)
 {
-	__u32 left[BTFIDS_NS_SET], id, n = btf__type_cnt(b->btf);
+	__u32 left[BTFIDS_NS_SET], id, n = edit_type_cnt(&b->edit);
 	int ns;
 
 	for (ns = 0; ns < BTFIDS_NS_SET; ns++)
 		left[ns] = b->names[ns].nr_elf_syms;
 
 	for (id = 1; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(b->btf, id);
+		const struct btf_type *t = final_type(b, id);
 		struct btfids_sym *s;
 		const char *name;
 
@@ -60,7 +70,7 @@ static int match_types(struct btfids *b)
 		ns = kind_ns(t);
 		if (ns < 0 || !left[ns])
 			continue;
-		name = btf__name_by_offset(b->btf, t->name_off);
+		name = edit_name(&b->edit, t->name_off);
 		if (!name) {
 			pr_err(b, "btfids: %s: malformed BTF: type %u has a bad name offset %u\n",
 			       b->btf_path, id, t->name_off);

@@ -13,11 +13,11 @@
  *   2. add a prototype with the arguments before the first implicit one;
  *   3. point the kfunc at the new prototype.
  * Types and strings are added in exactly resolve_btfids' order, so the
- * result is byte for byte the same.
+ * result is byte for byte the same. Changes go to the edit (edit.c).
  *
  * Phases: flags (which placeholders are implicit-args kfuncs; none: done),
  * scan (one pass over the types: decl tags, existing _impl functions),
- * rewrite.
+ * plan (the strings the rewrites may add, found in one pass), rewrite.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -128,72 +128,57 @@ static int scan_types(const struct btf *btf, struct kfunc_scan *ks)
 	return 0;
 }
 
-static const struct btf_type *skip_mods(const struct btf *btf, __u32 id)
+static const struct btf_type *skip_mods(const struct btf_edit *e, __u32 id)
 {
-	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_type *t = edit_type(e, id);
 
 	while (t && btf_is_mod(t))
-		t = btf__type_by_id(btf, t->type);
+		t = edit_type(e, t->type);
 	return t;
 }
 
 /* Implicit arguments point to struct bpf_prog_aux or struct btf_struct_meta. */
-static bool is_implicit_arg(const struct btf *btf, const struct btf_param *p)
+static bool is_implicit_arg(const struct btf_edit *e, const struct btf_param *p)
 {
-	const struct btf_type *t = skip_mods(btf, p->type);
+	const struct btf_type *t = skip_mods(e, p->type);
 	const char *name;
 
 	if (!t || !btf_is_ptr(t))
 		return false;
-	t = skip_mods(btf, t->type);
+	t = skip_mods(e, t->type);
 	if (!t || !btf_is_struct(t))
 		return false;
-	name = btf__name_by_offset(btf, t->name_off);
+	name = edit_name(e, t->name_off);
 	return name && (!strcmp(name, "bpf_prog_aux") || !strcmp(name, "btf_struct_meta"));
 }
 
-/*
- * Add a copy of @src_tag for @func_id. The tag's name is copied first: the
- * string section may move while a type is added.
- */
-static int copy_decl_tag(struct btf *btf, const struct btf_type *src_tag, int func_id)
+/* The decl tags of @kfunc_id that its _impl copy gets: all but "bpf_kfunc". */
+static bool tag_is_copied(const struct btf_edit *e, const struct btf_type *tag, __u32 kfunc_id)
 {
-	char *name = strdup(btf__name_by_offset(btf, src_tag->name_off));
-	int idx = btf_decl_tag(src_tag)->component_idx;
-	bool attr = btf_kflag(src_tag);
-	int err;
-
-	if (!name)
-		return -ENOMEM;
-	if (attr)
-		err = btf__add_decl_attr(btf, name, func_id, idx);
-	else
-		err = btf__add_decl_tag(btf, name, func_id, idx);
-	free(name);
-	return err < 0 ? err : 0;
+	return tag->type == kfunc_id && strcmp(edit_name(e, tag->name_off), KFUNC_TAG);
 }
 
 static int add_impl_func(struct btfids *b, struct kfunc_scan *ks, __u32 kfunc_id,
 			 const char *impl_name, int linkage, __u32 proto_id)
 {
-	struct btf *btf = b->btf;
+	struct btf_edit *e = &b->edit;
 	int func_id, err;
 	__u32 i;
 
-	func_id = btf__add_func(btf, impl_name, linkage, proto_id);
+	func_id = edit_add_func(e, impl_name, linkage, proto_id);
 	if (func_id < 0) {
 		pr_err(b, "btfids: %s: cannot add func %s: %s\n", b->btf_path, impl_name,
 		       strerror(-func_id));
 		return func_id;
 	}
 	for (i = 0; i < ks->nr_tags; i++) {
-		const struct btf_type *tag = btf__type_by_id(btf, ks->tags[i]);
+		const struct btf_type *tag = edit_type(e, ks->tags[i]);
 
-		if (tag->type != kfunc_id ||
-		    !strcmp(btf__name_by_offset(btf, tag->name_off), KFUNC_TAG))
+		if (!tag_is_copied(e, tag, kfunc_id))
 			continue;
-		err = copy_decl_tag(btf, tag, func_id);
-		if (err) {
+		err = edit_add_decl_tag(e, edit_name(e, tag->name_off), func_id,
+					btf_decl_tag(tag)->component_idx, btf_kflag(tag));
+		if (err < 0) {
 			pr_err(b, "btfids: %s: cannot add decl tag [%u] to %s: %s\n",
 			       b->btf_path, ks->tags[i], impl_name, strerror(-err));
 			return err;
@@ -202,38 +187,32 @@ static int add_impl_func(struct btfids *b, struct kfunc_scan *ks, __u32 kfunc_id
 	return func_id;
 }
 
-/* The prototype of @proto_id without its implicit arguments, and the rest after them. */
+/* The prototype of @proto_id up to its first implicit argument. */
 static int add_visible_proto(struct btfids *b, __u32 proto_id, const char *kfunc)
 {
-	struct btf *btf = b->btf;
-	__u32 i, nr_params;
+	struct btf_edit *e = &b->edit;
+	const struct btf_type *proto = edit_type(e, proto_id);
+	__u32 i, nr_params = btf_vlen(proto);
 	int new_id, err;
 
-	new_id = btf__add_func_proto(btf, btf__type_by_id(btf, proto_id)->type);
-	if (new_id < 0)
-		goto fail;
-	nr_params = btf_vlen(btf__type_by_id(btf, proto_id));
-	for (i = 0; i < nr_params; i++) {
-		const struct btf_param *p = &btf_params(btf__type_by_id(btf, proto_id))[i];
+	new_id = edit_add_func_proto(e, proto->type);
+	for (i = 0; new_id > 0 && i < nr_params; i++) {
+		/* re-read: adding may move the prototype if it is a new type */
+		const struct btf_param *p = &btf_params(edit_type(e, proto_id))[i];
+		char pname[BTFIDS_NAME_MAX];
 		__u32 type = p->type;
-		char *name;
 
-		if (is_implicit_arg(btf, p))
+		if (is_implicit_arg(e, p))
 			break;
-		name = strdup(btf__name_by_offset(btf, p->name_off));
-		if (!name)
-			return -ENOMEM;
-		err = btf__add_func_param(btf, name, type);
-		free(name);
-		if (err < 0) {
+		/* the name may live among the strings the edit is about to grow */
+		snprintf(pname, sizeof(pname), "%s", edit_name(e, p->name_off));
+		err = edit_add_func_param(e, pname, type);
+		if (err < 0)
 			new_id = err;
-			goto fail;
-		}
 	}
-	return new_id;
-fail:
-	pr_err(b, "btfids: %s: cannot add prototype for kfunc %s: %s\n", b->btf_path,
-	       kfunc, strerror(-new_id));
+	if (new_id < 0)
+		pr_err(b, "btfids: %s: cannot add prototype for kfunc %s: %s\n", b->btf_path,
+		       kfunc, strerror(-new_id));
 	return new_id;
 }
 
@@ -241,21 +220,16 @@ static int rewrite_kfunc(struct btfids *b, struct kfunc_scan *ks, __u32 kfunc_id
 			 const char *name)
 {
 	char impl_name[BTFIDS_NAME_MAX + sizeof(IMPL_SUFFIX)];
-	struct btf_type *func = (struct btf_type *)btf__type_by_id(b->btf, kfunc_id);
-	const struct btf_type *proto = btf__type_by_id(b->btf, func->type);
-	struct btfids_sym *impl;
+	const struct btf_type *func = edit_type(&b->edit, kfunc_id);
+	const struct btf_type *proto = edit_type(&b->edit, func->type);
 	__u32 proto_id = func->type;
+	struct btfids_sym *impl;
 	int err;
 
 	if (!proto || !btf_is_func_proto(proto)) {
 		pr_err(b, "btfids: %s: kfunc %s [%u]: type %u is not a function prototype\n",
 		       b->btf_path, name, kfunc_id, proto_id);
 		return -EINVAL;
-	}
-	if (strlen(name) + sizeof(IMPL_SUFFIX) > BTFIDS_NAME_MAX) {
-		pr_err(b, "btfids: %s: kfunc name too long: %s" IMPL_SUFFIX "\n",
-		       b->btf_path, name);
-		return -E2BIG;
 	}
 	snprintf(impl_name, sizeof(impl_name), "%s" IMPL_SUFFIX, name);
 	impl = btfids_names_find(&ks->impls, impl_name);
@@ -268,10 +242,8 @@ static int rewrite_kfunc(struct btfids *b, struct kfunc_scan *ks, __u32 kfunc_id
 	err = add_visible_proto(b, proto_id, name);
 	if (err < 0)
 		return err;
-	func = (struct btf_type *)btf__type_by_id(b->btf, kfunc_id);
-	func->type = err;
 	pr_debug(b, "kfunc %s: implicit arguments hidden, prototype [%d]\n", name, err);
-	return 0;
+	return edit_set_type(&b->edit, kfunc_id, err);
 }
 
 /* The implicit-args kfunc a decl tag marks, or NULL. */
@@ -279,26 +251,90 @@ static const struct btfids_sym *tagged_kfunc(const struct btfids *b, const bool 
 					     const struct btf_type *tag)
 {
 	const struct btfids_names *funcs = &b->names[BTFIDS_NS_FUNC];
+	const struct btf_edit *e = &b->edit;
 	const struct btf_type *func;
 	const struct btfids_sym *s;
 
 	if (btf_kflag(tag) || btf_decl_tag(tag)->component_idx != -1 ||
-	    strcmp(btf__name_by_offset(b->btf, tag->name_off), KFUNC_TAG))
+	    strcmp(edit_name(e, tag->name_off), KFUNC_TAG))
 		return NULL;
-	func = btf__type_by_id(b->btf, tag->type);
+	func = edit_type(e, tag->type);
 	if (!func || !btf_is_func(func))
 		return NULL;
-	s = btfids_names_find(funcs, btf__name_by_offset(b->btf, func->name_off));
+	s = btfids_names_find(funcs, edit_name(e, func->name_off));
 	return s && marks[s - funcs->syms] ? s : NULL;
+}
+
+/*
+ * Every string a kfunc's rewrite may add: its _impl name, the names of the
+ * tags copied, the names of the parameters kept. Names too long for an
+ * _impl are refused here, before anything is added.
+ */
+static int plan_kfunc(struct btfids *b, struct kfunc_scan *ks, __u32 kfunc_id,
+		      const char *name)
+{
+	char impl_name[BTFIDS_NAME_MAX + sizeof(IMPL_SUFFIX)];
+	struct btf_edit *e = &b->edit;
+	const struct btf_type *proto;
+	__u32 i;
+	int err;
+
+	if (strlen(name) + sizeof(IMPL_SUFFIX) > BTFIDS_NAME_MAX) {
+		pr_err(b, "btfids: %s: kfunc name too long: %s" IMPL_SUFFIX "\n",
+		       b->btf_path, name);
+		return -E2BIG;
+	}
+	snprintf(impl_name, sizeof(impl_name), "%s" IMPL_SUFFIX, name);
+	err = edit_plan_str(e, impl_name);
+	for (i = 0; !err && i < ks->nr_tags; i++) {
+		const struct btf_type *tag = edit_type(e, ks->tags[i]);
+
+		if (tag_is_copied(e, tag, kfunc_id))
+			err = edit_plan_str(e, edit_name(e, tag->name_off));
+	}
+	proto = edit_type(e, edit_type(e, kfunc_id)->type);
+	for (i = 0; !err && proto && btf_is_func_proto(proto) && i < btf_vlen(proto); i++) {
+		const struct btf_param *p = &btf_params(proto)[i];
+		const char *pname = edit_name(e, p->name_off);
+
+		if (!pname)
+			return -EINVAL;
+		err = edit_plan_str(e, pname);
+	}
+	return err;
+}
+
+/* The kfunc decl tags, in id order: the order of the rewrites. */
+static int list_kfuncs(struct btfids *b, struct kfunc_scan *ks, const bool *marks,
+		       __u32 **kfunc_tags, __u32 *nr)
+{
+	__u32 i;
+
+	*kfunc_tags = malloc((ks->nr_tags + 1) * sizeof(**kfunc_tags));
+	if (!*kfunc_tags)
+		return -ENOMEM;
+	*nr = 0;
+	for (i = 0; i < ks->nr_tags; i++) {
+		const struct btf_type *tag = edit_type(&b->edit, ks->tags[i]);
+
+		if (tagged_kfunc(b, marks, tag))
+			(*kfunc_tags)[(*nr)++] = ks->tags[i];
+	}
+	return 0;
 }
 
 int btfids_transform(struct btfids *b)
 {
 	struct kfunc_scan ks = {};
-	__u32 i, nr_tags;
+	__u32 i, nr = 0, *kfunc_tags = NULL;
 	bool *marks;
 	int err;
 
+	err = edit_init(&b->edit, b->btf);
+	if (err) {
+		pr_err(b, "btfids: %s: unusable BTF header\n", b->btf_path);
+		return err;
+	}
 	if (!b->has_ids || !b->names[BTFIDS_NS_FUNC].nr)
 		return 0;
 	marks = calloc(b->names[BTFIDS_NS_FUNC].nr, sizeof(*marks));
@@ -307,16 +343,25 @@ int btfids_transform(struct btfids *b)
 	err = find_implicit_kfuncs(b, &ks, marks);
 	if (err > 0)
 		err = scan_types(b->btf, &ks);
+	if (!err)
+		err = list_kfuncs(b, &ks, marks, &kfunc_tags, &nr);
 
-	nr_tags = ks.nr_tags;	/* tags added below are not kfunc tags */
-	for (i = 0; !err && i < nr_tags; i++) {
-		const struct btf_type *tag = btf__type_by_id(b->btf, ks.tags[i]);
-		const struct btfids_sym *s = tagged_kfunc(b, marks, tag);
+	for (i = 0; !err && i < nr; i++) {
+		const struct btf_type *tag = edit_type(&b->edit, kfunc_tags[i]);
+		const struct btf_type *func = edit_type(&b->edit, tag->type);
 
-		if (s)
-			err = rewrite_kfunc(b, &ks, tag->type, s->name);
+		err = plan_kfunc(b, &ks, tag->type, edit_name(&b->edit, func->name_off));
+	}
+	if (!err)
+		err = edit_index_planned(&b->edit);
+	for (i = 0; !err && i < nr; i++) {
+		const struct btf_type *tag = edit_type(&b->edit, kfunc_tags[i]);
+		const struct btf_type *func = edit_type(&b->edit, tag->type);
+
+		err = rewrite_kfunc(b, &ks, tag->type, edit_name(&b->edit, func->name_off));
 	}
 	btfids_names_free(&ks.impls);
+	free(kfunc_tags);
 	free(ks.tags);
 	free(marks);
 	return err < 0 ? err : 0;

@@ -135,8 +135,9 @@ static void test_sort(void)
 		btf__add_struct(btf, sort_names[i][0] ? sort_names[i] : NULL, i);
 	b->btf = btf;
 	b->own_btf = true;
-	CHECK(!btfids_finalize(b), "finalize");
-	CHECK(btf__type_cnt(btf) == (__u32)nr + 1, "type count kept");
+	CHECK(!btfids_transform(b) && !btfids_finalize(b), "finalize");
+	btf = btfids__btf(b);
+	CHECK(btf && btf__type_cnt(btf) == (__u32)nr + 1, "type count kept");
 	for (i = 1; i <= nr; i++) {
 		const struct btf_type *t = btf__type_by_id(btf, i);
 		const char *name = btf__name_by_offset(btf, t->name_off);
@@ -179,6 +180,11 @@ static void test_resolve(void)
 	btf__add_struct(btf, "f", 4);				/* 8: other kind */
 	b->btf = btf;
 	b->own_btf = true;
+	/*
+	 * sorted: 1 proto, 2 a, 3 f (global), 4 f (static), 5 struct f,
+	 * 6 int, 7 x, 8 y
+	 */
+	CHECK(!btfids_transform(b) && !btfids_finalize(b), "finalize");
 
 	set_words(b, words, sizeof(words) / 4);
 	add_sym(b, BTFIDS_NS_STRUCT, BTFIDS_SYM_ID, "a", off_a, 1);
@@ -192,26 +198,26 @@ static void test_resolve(void)
 
 	CHECK(!btfids_resolve(b), "resolve");
 	CHECK(b->words[0] == 2, "struct a -> 2, got %u", b->words[0]);
-	CHECK(b->words[1] == 5 && b->words[2] == 5, "both offsets of f -> 5");
+	CHECK(b->words[1] == 3 && b->words[2] == 3, "both offsets of f -> 3");
 	CHECK(b->words[3] == 0, "gone stays 0");
 	CHECK(b->warnings == 3, "warnings: multiple f, unresolved gone, unresolved w; got %u",
 	      b->warnings);
-	CHECK(strstr(log_buf, "WARN: multiple IDs found for 'f': 5, 7 - using 5\n") != NULL,
+	CHECK(strstr(log_buf, "WARN: multiple IDs found for 'f': 3, 4 - using 3\n") != NULL,
 	      "multiple-ids wording: %s", log_buf);
 	CHECK(strstr(log_buf, "WARN: resolve_btfids: unresolved symbol gone\n") != NULL,
 	      "unresolved wording");
 	/* descending name order: w before gone */
 	CHECK(strstr(log_buf, "symbol w\n") < strstr(log_buf, "symbol gone\n"),
 	      "unresolved names reported in descending order");
-	/* set: cnt 3, ids (y=4, x=6, w=0) sorted */
+	/* set: cnt 3, ids (y=8, x=7, w=0) sorted */
 	CHECK(b->words[4] == 3, "set count");
-	CHECK(b->words[5] == 0 && b->words[6] == 4 && b->words[7] == 6,
+	CHECK(b->words[5] == 0 && b->words[6] == 7 && b->words[7] == 8,
 	      "set sorted: %u %u %u", b->words[5], b->words[6], b->words[7]);
 	/* set8: header flags kept, pairs sorted by id with their flags */
 	CHECK(b->words[8] == 3 && b->words[9] == 7, "set8 count and header flags");
 	CHECK(b->words[10] == 0 && b->words[11] == 0x33 &&
-	      b->words[12] == 4 && b->words[13] == 0x11 &&
-	      b->words[14] == 6 && b->words[15] == 0x22, "set8 pairs sorted with flags");
+	      b->words[12] == 7 && b->words[13] == 0x22 &&
+	      b->words[14] == 8 && b->words[15] == 0x11, "set8 pairs sorted with flags");
 	btfids__free(b);
 }
 
@@ -226,6 +232,7 @@ static void test_set8_stable(void)
 	current = "set8 stable";
 	b->btf = btf__new_empty();
 	b->own_btf = true;
+	CHECK(!btfids_transform(b) && !btfids_finalize(b), "finalize");
 	set_words(b, words, sizeof(words) / 4);
 	add_sym(b, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "s8", off, 1)->cnt = 4;
 	CHECK(!btfids_resolve(b), "resolve");
@@ -239,6 +246,41 @@ static int find_func(const struct btf *btf, const char *name)
 	return btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
 }
 
+static int count_funcs(const struct btf *btf, const char *name)
+{
+	__u32 id, n = btf__type_cnt(btf);
+	int nr = 0;
+
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		nr += btf_is_func(t) && !strcmp(btf__name_by_offset(btf, t->name_off), name);
+	}
+	return nr;
+}
+
+/* The decl tag named @tag on @func_id, or NULL. */
+static const struct btf_type *find_tag(const struct btf *btf, int func_id, const char *tag)
+{
+	__u32 id, n = btf__type_cnt(btf);
+
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (btf_is_decl_tag(t) && t->type == (__u32)func_id &&
+		    !strcmp(btf__name_by_offset(btf, t->name_off), tag))
+			return t;
+	}
+	return NULL;
+}
+
+static const struct btf_type *proto_of(const struct btf *btf, const char *func)
+{
+	int id = find_func(btf, func);
+
+	return id > 0 ? btf__type_by_id(btf, btf__type_by_id(btf, id)->type) : NULL;
+}
+
 static void test_transform(void)
 {
 	/* set8 kfuncs: 'k' implicit, 'legacy' implicit with _impl, 'plain' not */
@@ -246,8 +288,8 @@ static void test_transform(void)
 	static const __u32 off_set8[] = { 0 }, off_k[] = { 8 }, off_legacy[] = { 16 },
 			   off_plain[] = { 24 };
 	struct btfids *b = new_ctx();
-	struct btf *btf = btf__new_empty();
-	int int_id, aux, aux_ptr, proto, k, legacy, plain, impl_id;
+	struct btf *btf = btf__new_empty(), *out;
+	int int_id, aux, aux_ptr, proto, k, legacy, plain;
 	const struct btf_type *t;
 	__u32 n_before;
 
@@ -278,28 +320,34 @@ static void test_transform(void)
 	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "legacy", off_legacy, 1);
 	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "plain", off_plain, 1);
 
-	CHECK(!btfids_transform(b), "transform: %s", log_buf);
-	impl_id = find_func(btf, "k_impl");
-	CHECK(impl_id > 0 && btf__type_by_id(btf, impl_id)->type == (__u32)proto,
-	      "k_impl added with the original prototype");
+	CHECK(!btfids_transform(b) && !btfids_finalize(b), "transform: %s", log_buf);
+	CHECK(btf__type_cnt(btf) == n_before, "the input BTF is left alone");
+	out = btfids__btf(b);
+	if (!out) {
+		CHECK(0, "final BTF parses");
+		btfids__free(b);
+		return;
+	}
 	/* k_impl, 2 copied tags, k's proto; legacy's proto: 5 new types */
-	CHECK(btf__type_cnt(btf) == n_before + 5, "5 types added, got %u",
-	      btf__type_cnt(btf) - n_before);
-	t = btf__type_by_id(btf, impl_id + 1);
-	CHECK(btf_is_decl_tag(t) && !btf_kflag(t) && t->type == (__u32)impl_id &&
-	      !strcmp(btf__name_by_offset(btf, t->name_off), "bpf_fastcall"),
+	CHECK(btf__type_cnt(out) == n_before + 5, "5 types added, got %d",
+	      (int)btf__type_cnt(out) - (int)n_before);
+	t = proto_of(out, "k_impl");
+	CHECK(t && btf_is_func_proto(t) && btf_vlen(t) == 3, "k_impl has the original prototype");
+	t = find_tag(out, find_func(out, "k_impl"), "bpf_fastcall");
+	CHECK(t && !btf_kflag(t) && btf_decl_tag(t)->component_idx == -1,
 	      "bpf_fastcall copied to k_impl");
-	t = btf__type_by_id(btf, impl_id + 2);
-	CHECK(btf_is_decl_tag(t) && btf_kflag(t) && btf_decl_tag(t)->component_idx == 0,
+	t = find_tag(out, find_func(out, "k_impl"), "nonnull");
+	CHECK(t && btf_kflag(t) && btf_decl_tag(t)->component_idx == 0,
 	      "nonnull attribute copied with its component");
-	t = btf__type_by_id(btf, btf__type_by_id(btf, k)->type);
-	CHECK(btf_is_func_proto(t) && btf_vlen(t) == 1 &&
-	      !strcmp(btf__name_by_offset(btf, btf_params(t)[0].name_off), "x"),
+	CHECK(!find_tag(out, find_func(out, "k_impl"), "bpf_kfunc"), "bpf_kfunc not copied");
+	t = proto_of(out, "k");
+	CHECK(t && btf_vlen(t) == 1 && !strcmp(btf__name_by_offset(out, btf_params(t)[0].name_off), "x"),
 	      "k's new prototype keeps only the arguments before the implicit one");
-	CHECK(btf__type_by_id(btf, legacy)->type != (__u32)proto &&
-	      find_func(btf, "legacy_impl") > 0 && find_func(btf, "legacy_impl") < k + 4,
+	t = proto_of(out, "legacy");
+	CHECK(t && btf_vlen(t) == 1 && count_funcs(out, "legacy_impl") == 1,
 	      "legacy: new prototype, no second _impl");
-	CHECK(btf__type_by_id(btf, plain)->type == (__u32)proto, "plain kfunc untouched");
+	t = proto_of(out, "plain");
+	CHECK(t && btf_vlen(t) == 3, "plain kfunc untouched");
 	btfids__free(b);
 }
 

@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * edit.c - the BTF as the pass changes it, without making libbpf's copy
+ * modifiable.
+ *
+ * libbpf can append types to a parsed BTF, but first it indexes every
+ * string of it (for vmlinux, most of resolve_btfids' running time); the
+ * pass adds a few dozen types and strings. So the input stays libbpf's,
+ * read-only, and an edit records on top of it:
+ *   - appended types, encoded as libbpf's btf__add_*() would encode them;
+ *   - appended strings, deduplicated as libbpf's string set would: a
+ *     string's offset is that of its first occurrence in the base's
+ *     strings, else in the BTF's own, else it is appended. The strings to
+ *     look up are planned first, then found in one pass over the sections;
+ *   - new `type` fields of existing types.
+ * edit_write_raw() lays out the result in any type order (the permutation
+ * of the name sort, every reference remapped) in the input's byte order,
+ * with the header libbpf would have written: the same bytes as
+ * btf__add_*() + btf__permute() + btf__raw_data().
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+
+#include "btfids_internal.h"
+
+#define BTF_HDR_MIN	sizeof(struct btf_header)
+
+static bool host_is_le(void)
+{
+	const __u16 one = 1;
+
+	return *(const __u8 *)&one;
+}
+
+/* Size in bytes of a type record, 0 for a kind this pass does not know. */
+static __u32 type_size(const struct btf_type *t)
+{
+	__u32 vlen = btf_vlen(t), base = sizeof(*t);
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_FWD: case BTF_KIND_CONST: case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT: case BTF_KIND_PTR: case BTF_KIND_TYPEDEF:
+	case BTF_KIND_FUNC: case BTF_KIND_FLOAT: case BTF_KIND_TYPE_TAG:
+		return base;
+	case BTF_KIND_INT:
+		return base + sizeof(__u32);
+	case BTF_KIND_ARRAY:
+		return base + sizeof(struct btf_array);
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+		return base + vlen * sizeof(struct btf_member);
+	case BTF_KIND_ENUM:
+		return base + vlen * sizeof(struct btf_enum);
+	case BTF_KIND_ENUM64:
+		return base + vlen * sizeof(struct btf_enum64);
+	case BTF_KIND_FUNC_PROTO:
+		return base + vlen * sizeof(struct btf_param);
+	case BTF_KIND_VAR:
+		return base + sizeof(struct btf_var);
+	case BTF_KIND_DATASEC:
+		return base + vlen * sizeof(struct btf_var_secinfo);
+	case BTF_KIND_DECL_TAG:
+		return base + sizeof(struct btf_decl_tag);
+	default:
+		return 0;
+	}
+}
+
+/* Call @fn on every type id a type record refers to. */
+static int for_each_ref(struct btf_type *t, int (*fn)(__u32 *id, void *ctx), void *ctx)
+{
+	__u32 i, vlen = btf_vlen(t);
+	int err = 0;
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_FUNC:
+	case BTF_KIND_VAR: case BTF_KIND_TYPE_TAG: case BTF_KIND_DECL_TAG:
+		return fn(&t->type, ctx);
+	case BTF_KIND_ARRAY:
+		err = fn(&btf_array(t)->type, ctx);
+		return err ? err : fn(&btf_array(t)->index_type, ctx);
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+		for (i = 0; !err && i < vlen; i++)
+			err = fn(&btf_members(t)[i].type, ctx);
+		return err;
+	case BTF_KIND_FUNC_PROTO:
+		err = fn(&t->type, ctx);
+		for (i = 0; !err && i < vlen; i++)
+			err = fn(&btf_params(t)[i].type, ctx);
+		return err;
+	case BTF_KIND_DATASEC:
+		for (i = 0; !err && i < vlen; i++)
+			err = fn(&btf_var_secinfos(t)[i].type, ctx);
+		return err;
+	default:
+		return 0;
+	}
+}
+
+/* The header of @btf's raw data, in host byte order. */
+static int read_header(const struct btf *btf, struct btf_edit *e)
+{
+	const struct btf_header *raw;
+	__u32 size, i, *w;
+
+	raw = btf__raw_data(btf, &size);
+	if (!raw || size < BTF_HDR_MIN)
+		return -EINVAL;
+	memcpy(&e->hdr, raw, BTF_HDR_MIN);
+	if (e->swap) {
+		e->hdr.magic = __builtin_bswap16(e->hdr.magic);
+		e->hdr.hdr_len = __builtin_bswap32(e->hdr.hdr_len);
+		w = &e->hdr.type_off;
+		for (i = 0; i < 4; i++)
+			w[i] = __builtin_bswap32(w[i]);
+	}
+	if (e->hdr.hdr_len < BTF_HDR_MIN || e->hdr.hdr_len > size ||
+	    e->hdr.str_off > size - e->hdr.hdr_len ||
+	    e->hdr.str_len > size - e->hdr.hdr_len - e->hdr.str_off)
+		return -EINVAL;
+	/* header bytes past the known fields are carried over as they are */
+	e->hdr_raw = raw;
+	e->strs = (const char *)raw + e->hdr.hdr_len + e->hdr.str_off;
+	return 0;
+}
+
+int edit_init(struct btf_edit *e, const struct btf *btf)
+{
+	const struct btf *base = btf__base_btf(btf);
+	enum btf_endianness host = host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
+	int err;
+
+	memset(e, 0, sizeof(*e));
+	e->btf = btf;
+	e->start_id = base ? btf__type_cnt(base) : 1;
+	e->nr_orig = btf__type_cnt(btf);
+	e->swap = btf__endianness(btf) != host;
+	err = read_header(btf, e);
+	if (!err && base) {
+		struct btf_edit base_edit;
+
+		/* the base's own strings, for lookups; never itself split here */
+		if (btf__base_btf(base))
+			return -EOPNOTSUPP;
+		err = edit_init(&base_edit, base);
+		e->base_strs = base_edit.strs;
+		e->base_strs_len = base_edit.hdr.str_len;
+		e->start_str_off = base_edit.hdr.str_len;
+		edit_free(&base_edit);
+	}
+	if (!err) {
+		e->patched = calloc((e->nr_orig + 63) / 64, sizeof(__u64));
+		if (!e->patched)
+			err = -ENOMEM;
+	}
+	return err;
+}
+
+void edit_free(struct btf_edit *e)
+{
+	btfids_names_free(&e->plan);
+	free(e->new_types);
+	free(e->new_offs);
+	free(e->new_strs);
+	free(e->patches);
+	free(e->patched);
+	memset(e, 0, sizeof(*e));
+}
+
+__u32 edit_type_cnt(const struct btf_edit *e)
+{
+	return e->nr_orig + e->nr_new;
+}
+
+static bool is_patched(const struct btf_edit *e, __u32 id)
+{
+	return id < e->nr_orig && (e->patched[id / 64] >> (id % 64) & 1);
+}
+
+static struct btf_type *find_patch(const struct btf_edit *e, __u32 id)
+{
+	__u32 i;
+
+	for (i = 0; i < e->nr_patches; i++)
+		if (e->patches[i].id == id)
+			return &e->patches[i].t;
+	return NULL;
+}
+
+const struct btf_type *edit_type(const struct btf_edit *e, __u32 id)
+{
+	if (id >= e->nr_orig)
+		return id - e->nr_orig < e->nr_new ?
+		       (const void *)(e->new_types + e->new_offs[id - e->nr_orig]) : NULL;
+	if (is_patched(e, id))
+		return find_patch(e, id);
+	return btf__type_by_id(e->btf, id);
+}
+
+const char *edit_name(const struct btf_edit *e, __u32 off)
+{
+	__u32 own = off - e->start_str_off;
+
+	if (off < e->start_str_off || own < e->hdr.str_len)
+		return btf__str_by_offset(e->btf, off);
+	own -= e->hdr.str_len;
+	return own < e->new_strs_len ? e->new_strs + own : NULL;
+}
+
+/* A FUNC's new prototype: its record is copied and the copy changed. */
+int edit_set_type(struct btf_edit *e, __u32 id, __u32 type)
+{
+	struct btf_type *t = is_patched(e, id) ? find_patch(e, id) : NULL;
+
+	if (!t) {
+		void *patches = realloc(e->patches, (e->nr_patches + 1) * sizeof(*e->patches));
+
+		if (!patches || id >= e->nr_orig || type_size(edit_type(e, id)) != sizeof(*t))
+			return patches ? -EINVAL : -ENOMEM;
+		e->patches = patches;
+		t = &e->patches[e->nr_patches].t;
+		e->patches[e->nr_patches++].id = id;
+		*t = *btf__type_by_id(e->btf, id);
+		e->patched[id / 64] |= 1ULL << (id % 64);
+	}
+	t->type = type;
+	return 0;
+}
+
+/* Strings that edit_add_str() will be asked for; call before adding. */
+int edit_plan_str(struct btf_edit *e, const char *s)
+{
+	bool added;
+
+	if (!*s)
+		return 0;
+	return btfids_names_add(&e->plan, s, strlen(s), &added) ? 0 : -ENOMEM;
+}
+
+/*
+ * First occurrence of each planned string in @strs (@len bytes, whose
+ * offset 0 is string offset @base_off): recorded in the plan entry's id
+ * for the base's strings, in its cnt for the BTF's own; both offset + 1.
+ */
+static void find_planned(struct btf_edit *e, const char *strs, __u32 len, __u32 base_off,
+			 bool in_base)
+{
+	__u64 lens[BTFIDS_NAME_MAX / 64] = {};
+	__u32 off = 0, i, l;
+
+	for (i = 0; i < e->plan.nr; i++) {
+		l = strlen(e->plan.syms[i].name);
+		if (l < BTFIDS_NAME_MAX)
+			lens[l / 64] |= 1ULL << (l % 64);
+	}
+	while (off < len) {
+		const char *s = strs + off, *end = memchr(s, 0, len - off);
+		struct btfids_sym *p;
+
+		if (!end)
+			break;
+		l = end - s;
+		if (l < BTFIDS_NAME_MAX && (lens[l / 64] >> (l % 64) & 1) &&
+		    (p = btfids_names_find(&e->plan, s))) {
+			__u32 *found = in_base ? &p->id : &p->cnt;
+
+			if (!*found)
+				*found = base_off + off + 1;
+		}
+		off += l + 1;
+	}
+}
+
+int edit_index_planned(struct btf_edit *e)
+{
+	if (!e->plan.nr)
+		return 0;
+	if (e->base_strs)
+		find_planned(e, e->base_strs, e->base_strs_len, 0, true);
+	find_planned(e, e->strs, e->hdr.str_len, e->start_str_off, false);
+	return 0;
+}
+
+/* libbpf's btf__add_str(): base first, then our own strings, else append. */
+static int add_str(struct btf_edit *e, const char *s)
+{
+	struct btfids_sym *p = btfids_names_find(&e->plan, s);
+	__u32 len = strlen(s) + 1, off;
+
+	if (!p)
+		return -EINVAL;		/* not planned: a bug of the caller */
+	if (p->id)
+		return p->id - 1;
+	if (p->cnt)
+		return p->cnt - 1;
+	if (e->new_strs_len + len > e->cap_strs) {
+		__u32 cap = (e->new_strs_len + len) * 2;
+		char *strs = realloc(e->new_strs, cap);
+
+		if (!strs)
+			return -ENOMEM;
+		e->new_strs = strs;
+		e->cap_strs = cap;
+	}
+	memcpy(e->new_strs + e->new_strs_len, s, len);
+	off = e->start_str_off + e->hdr.str_len + e->new_strs_len;
+	e->new_strs_len += len;
+	p->cnt = off + 1;
+	return off;
+}
+
+static void *add_type_mem(struct btf_edit *e, __u32 size, bool new_type)
+{
+	void *p;
+
+	if (e->new_types_len + size > e->cap_types) {
+		__u32 cap = (e->new_types_len + size) * 2 + 256;
+		void *types = realloc(e->new_types, cap);
+
+		if (!types)
+			return NULL;
+		e->new_types = types;
+		e->cap_types = cap;
+	}
+	if (new_type) {
+		if (e->nr_new == e->cap_new) {
+			__u32 cap = e->cap_new ? e->cap_new * 2 : 64;
+			__u32 *offs = realloc(e->new_offs, cap * sizeof(*offs));
+
+			if (!offs)
+				return NULL;
+			e->new_offs = offs;
+			e->cap_new = cap;
+		}
+		e->new_offs[e->nr_new++] = e->new_types_len;
+	}
+	p = e->new_types + e->new_types_len;
+	e->new_types_len += size;
+	return p;
+}
+
+static int add_type(struct btf_edit *e, const char *name, __u32 info, __u32 type,
+		    __u32 extra_size, void **extra)
+{
+	struct btf_type *t;
+	int name_off = 0;
+
+	if (name && *name) {
+		name_off = add_str(e, name);
+		if (name_off < 0)
+			return name_off;
+	}
+	t = add_type_mem(e, sizeof(*t) + extra_size, true);
+	if (!t)
+		return -ENOMEM;
+	t->name_off = name_off;
+	t->info = info;
+	t->type = type;
+	if (extra)
+		*extra = t + 1;
+	return edit_type_cnt(e) - 1;
+}
+
+static __u32 type_info(__u32 kind, __u32 vlen, bool kflag)
+{
+	return kflag << 31 | kind << 24 | (vlen & 0xffff);
+}
+
+int edit_add_func(struct btf_edit *e, const char *name, int linkage, __u32 proto)
+{
+	if (!*name || linkage > BTF_FUNC_EXTERN)
+		return -EINVAL;
+	return add_type(e, name, type_info(BTF_KIND_FUNC, linkage, 0), proto, 0, NULL);
+}
+
+int edit_add_decl_tag(struct btf_edit *e, const char *value, __u32 ref, int component,
+		      bool attr)
+{
+	void *extra;
+	int id;
+
+	if (!*value || component < -1)
+		return -EINVAL;
+	id = add_type(e, value, type_info(BTF_KIND_DECL_TAG, 0, attr), ref,
+		      sizeof(struct btf_decl_tag), &extra);
+	if (id > 0)
+		((struct btf_decl_tag *)extra)->component_idx = component;
+	return id;
+}
+
+int edit_add_func_proto(struct btf_edit *e, __u32 ret)
+{
+	return add_type(e, NULL, type_info(BTF_KIND_FUNC_PROTO, 0, 0), ret, 0, NULL);
+}
+
+/* A parameter of the prototype added last. */
+int edit_add_func_param(struct btf_edit *e, const char *name, __u32 type)
+{
+	struct btf_type *proto;
+	struct btf_param *p;
+	int name_off = 0;
+
+	if (!e->nr_new)
+		return -EINVAL;
+	if (*name) {
+		name_off = add_str(e, name);
+		if (name_off < 0)
+			return name_off;
+	}
+	p = add_type_mem(e, sizeof(*p), false);
+	if (!p)
+		return -ENOMEM;
+	p->name_off = name_off;
+	p->type = type;
+	proto = (struct btf_type *)(e->new_types + e->new_offs[e->nr_new - 1]);
+	proto->info = type_info(BTF_KIND_FUNC_PROTO, btf_vlen(proto) + 1, 0);
+	return 0;
+}
+
+struct remap {
+	const struct btf_edit *e;
+	const __u32 *new_id;	/* old own index -> new id */
+};
+
+static int remap_ref(__u32 *id, void *ctx)
+{
+	const struct remap *r = ctx;
+
+	if (*id < r->e->start_id)
+		return 0;	/* void, or a base type */
+	if (*id >= edit_type_cnt(r->e))
+		return -EINVAL;
+	*id = r->new_id[*id - r->e->start_id];
+	return 0;
+}
+
+/*
+ * Raw BTF with the own types in @order (order[i]: old id of the type that
+ * gets id start_id + i; NULL: unchanged), references remapped.
+ */
+int edit_write_raw(const struct btf_edit *e, const __u32 *order, void **rawp, __u32 *sizep)
+{
+	__u32 i, n = edit_type_cnt(e) - e->start_id, types_len = 0, hdr_len = e->hdr.hdr_len;
+	__u32 *new_id = NULL, size;
+	struct btf_header *hdr;
+	struct remap r = { e };
+	char *raw = NULL, *p;
+	int err = -ENOMEM;
+
+	new_id = malloc((size_t)n * sizeof(*new_id) + 1);
+	if (!new_id)
+		goto out;
+	for (i = 0; i < n; i++) {
+		__u32 old = order ? order[i] : e->start_id + i;
+
+		new_id[old - e->start_id] = e->start_id + i;
+		types_len += type_size(edit_type(e, old));
+	}
+	size = hdr_len + types_len + e->hdr.str_len + e->new_strs_len;
+	raw = malloc(size);
+	if (!raw)
+		goto out;
+
+	/* header: libbpf keeps the input's and grows the sections' lengths */
+	memcpy(raw, e->hdr_raw, hdr_len);
+	hdr = (struct btf_header *)raw;
+	memcpy(hdr, &e->hdr, BTF_HDR_MIN);
+	hdr->type_len = types_len;
+	hdr->str_off = e->hdr.str_off + types_len - e->hdr.type_len;
+	hdr->str_len = e->hdr.str_len + e->new_strs_len;
+
+	r.new_id = new_id;
+	p = raw + hdr_len;
+	for (i = 0; i < n; i++) {
+		const struct btf_type *t = edit_type(e, order ? order[i] : e->start_id + i);
+		__u32 tsz = type_size(t);
+
+		if (!tsz) {
+			err = -EINVAL;
+			goto out;
+		}
+		memcpy(p, t, tsz);
+		err = for_each_ref((struct btf_type *)p, remap_ref, &r);
+		if (err)
+			goto out;
+		p += tsz;
+	}
+	memcpy(p, e->strs, e->hdr.str_len);
+	memcpy(p + e->hdr.str_len, e->new_strs, e->new_strs_len);
+
+	if (e->swap)
+		edit_swap_raw(raw, hdr_len, types_len);
+	*rawp = raw;
+	*sizep = size;
+	raw = NULL;
+	err = 0;
+out:
+	free(raw);
+	free(new_id);
+	return err;
+}
+
+/* Host to foreign byte order: every field of a header and type is 32 bits but the first two. */
+void edit_swap_raw(void *raw, __u32 hdr_len, __u32 types_len)
+{
+	struct btf_header *hdr = raw;
+	__u32 i, *w;
+
+	hdr->magic = __builtin_bswap16(hdr->magic);
+	hdr->hdr_len = __builtin_bswap32(hdr->hdr_len);
+	w = &hdr->type_off;
+	for (i = 0; i < 4; i++)
+		w[i] = __builtin_bswap32(w[i]);
+	w = (__u32 *)((char *)raw + hdr_len);
+	for (i = 0; i < types_len / 4; i++)
+		w[i] = __builtin_bswap32(w[i]);
+}
