@@ -3,6 +3,7 @@
 # make            libbtfids.a and the btfids command, in build/
 # make example    bootstrap, then run btfids on the bundled example
 # make check      bootstrap, then every test (the CI entry point)
+# make check-kernel  the differential test on Debian's 7.2 kernel (heavy)
 # make bench      btfids against resolve_btfids on a real kernel (heavy)
 
 TOP	:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -25,7 +26,7 @@ BTFIDS	  := $(BUILD)/btfids
 
 UNIT_TESTS := $(BUILD)/tests/unit/test_stages
 
-.PHONY: all bootstrap example check bench clean unit-tests
+.PHONY: all bootstrap example check check-kernel bench clean unit-tests
 
 all: $(BTFIDS)
 
@@ -59,6 +60,10 @@ example: bootstrap
 check: bootstrap
 	@$(MAKE) --no-print-directory all
 	@bash $(TOP)/tests/run-all.sh
+
+check-kernel: bootstrap
+	@$(MAKE) --no-print-directory all
+	@bash $(TOP)/tests/kernel/run.sh
 
 bench: bootstrap
 	@$(MAKE) --no-print-directory all
