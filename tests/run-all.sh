@@ -19,17 +19,17 @@ run_suite()
 	echo "== $name"
 	out=$("$@" 2>&1)
 	rc=$?
-	printf '%s\n' "$out" | grep -v -E '^(ok |[^:]*: *[0-9]+ passed)' | sed 's/^/  /'
+	printf '%s\n' "$out" | grep -v -E '^ok |[0-9]+ passed, [0-9]+ failed' | sed 's/^/  /'
 	line=$(printf '%s\n' "$out" | grep -E '([0-9]+) passed, ([0-9]+) failed' | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "  $name: no result line (exit $rc)"
 		total_fail=$((total_fail + 1))
 		return
 	fi
-	p=$(sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/' <<<"$line")
-	f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
-	s=$(sed -nE 's/.* ([0-9]+) skipped.*/\1/p' <<<"$line")
-	echo "  $name: $line"
+	p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')
+	f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+')
+	s=$(grep -oE '[0-9]+ skipped' <<<"$line" | grep -oE '[0-9]+')
+	echo "  $name: ${line#*: }"
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	total_skip=$((total_skip + ${s:-0}))
