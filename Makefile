@@ -23,12 +23,16 @@ LIB_HDRS := $(wildcard $(TOP)/plugin/lib/*.h) $(TOP)/plugin/include/btfids.h
 
 LIBBTFIDS := $(BUILD)/libbtfids.a
 BTFIDS	  := $(BUILD)/btfids
+# The pahole plugin: the same library, symbols hidden but the plugin's
+# entry point, libbpf left to pahole's own copy (never linked in).
+PLUGIN	  := $(BUILD)/btfids.so
+PLUGIN_OBJS := $(patsubst $(TOP)/plugin/lib/%.c,$(BUILD)/obj/plugin/%.o,$(LIB_SRCS))
 
 UNIT_TESTS := $(BUILD)/tests/unit/test_stages
 
 .PHONY: all bootstrap example check check-kernel bench clean unit-tests
 
-all: $(BTFIDS)
+all: $(BTFIDS) $(PLUGIN)
 
 unit-tests: $(UNIT_TESTS)
 
@@ -38,6 +42,13 @@ $(CONFIG):
 $(BUILD)/obj/lib/%.o: $(TOP)/plugin/lib/%.c $(LIB_HDRS) | $(CONFIG)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/plugin/%.o: $(TOP)/plugin/lib/%.c $(LIB_HDRS) | $(CONFIG)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -fvisibility=hidden $(CFLAGS) -c -o $@ $<
+
+$(PLUGIN): $(TOP)/plugin/pahole/btfids_plugin.c $(TOP)/plugin/include/pahole_btf_plugin.h $(PLUGIN_OBJS)
+	$(CC) $(BASE_CFLAGS) -fvisibility=hidden $(CFLAGS) -shared -o $@ $< $(PLUGIN_OBJS) -lelf
 
 $(LIBBTFIDS): $(LIB_OBJS)
 	@rm -f $@
@@ -70,4 +81,4 @@ bench: bootstrap
 	@bash $(TOP)/bench/run.sh
 
 clean:
-	rm -rf $(BUILD)/obj $(LIBBTFIDS) $(BTFIDS)
+	rm -rf $(BUILD)/obj $(LIBBTFIDS) $(BTFIDS) $(PLUGIN)

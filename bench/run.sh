@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Benchmark (not a test): build/btfids against the reference
+# resolve_btfids (build/oracle/resolve_btfids, same libbpf) on Debian's
+# 7.2 cloud kernel, in one run:
+#   - vmlinux (--btf vmlinux.BTF.1 vmlinux) and the module set of
+#     tests/kernel/run.sh in split mode: median wall and CPU time of 5
+#     runs, peak RSS
+#   - callgrind instruction counts (Ir) on vmlinux and 3 modules: the
+#     largest and the smallest with kfunc sets, the largest overall
+#   - for context: one run of stock pahole on vmlinux, and the stock
+#     build of resolve_btfids (build/oracle-tree) on vmlinux
+# The markdown table goes to stdout and to build/bench/results.md.
+# Inputs come from tests/kernel/lib.sh (cached under build/kernel/).
+# Environment: RUNS (default 5), and those of tests/kernel/lib.sh.
+set -u
+set -o pipefail
+
+T0=$SECONDS
+progress() { printf -- '-- [%4ds] %s\n' $((SECONDS - T0)) "$*"; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/kernel/lib.sh
+. "$HERE/../tests/kernel/lib.sh"
+OUTDIR=$B/bench
+RUNS=${RUNS:-5}
+command -v valgrind >/dev/null || die "valgrind is needed"
+
+kernel_prepare
+
+mkdir -p "$OUTDIR" || die "cannot create $OUTDIR"
+CFG=$OUTDIR/config.txt
+progress "modules: unstrip + pahole for $(wc -l < "$SEL") modules (cached)"
+{
+	echo "oracle=$ORACLE"
+	echo "btfids=$BTFIDS"
+	echo "pahole=$PAHOLE"
+	[ -x "$B/oracle-tree/resolve_btfids" ] && echo "stock=$B/oracle-tree/resolve_btfids"
+	echo "pahole_version=$("$PAHOLE" --version)"
+	echo "pahole_flags=${PAHOLE_FLAGS[*]}"
+	echo "vmlinux=$VMLINUX"
+	echo "vm_btf1=$VM_BTF1"
+	echo "work=$OUTDIR/work"
+	echo "out=$OUTDIR/results.md"
+	echo "runs=$RUNS"
+	while read -r -u 3 rel _ids _sets _set8 _kf _bsz; do
+		module_prepare "$rel" > "$OUTDIR/prepare.txt" ||
+			die "$rel: $(cat "$OUTDIR/prepare.txt")"
+		echo "module=$MOD_KO $MOD_BTF1 ${rel%.ko}"
+	done 3< "$SEL"
+	# Representative modules for callgrind.
+	awk '$5 > 0' "$SEL" | sort -k6,6nr -k1,1 | head -n 1
+	awk '$5 > 0' "$SEL" | sort -k6,6n -k1,1 | head -n 1
+	sort -k6,6nr -k1,1 "$SEL" | head -n 1
+} > "$CFG.tmp" || die "cannot write $CFG"
+# The last three lines are selection rows: turn them into callgrind= keys.
+{
+	grep '=' "$CFG.tmp"
+	grep -v '=' "$CFG.tmp" | awk '!seen[$1]++ { sub(/\.ko$/, "", $1); print "callgrind=" $1 }'
+	echo "info=date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) CPUs," \
+		"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+	echo "info=kernel: Debian $KVER ($KPKGVER), vmlinux .BTF_ids as shipped (resolved);" \
+		"$(wc -l < "$SEL") modules ($(awk '$2 == 1' "$SEL" | wc -l) with .BTF_ids)"
+	echo "info=btfids $(md5sum < "$BTFIDS" | cut -c1-12) vs oracle" \
+		"$(md5sum < "$ORACLE" | cut -c1-12) (Linux 7.2 resolve_btfids, libbpf 1.7)"
+} > "$CFG" && rm -f "$CFG.tmp"
+
+python3 "$HERE/bench.py" "$CFG" || die "bench.py failed"
+progress "done in $((SECONDS - T0)) s; results in $OUTDIR/results.md"

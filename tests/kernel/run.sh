@@ -1,0 +1,323 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Heavy differential test on a real kernel: Debian's 7.2 cloud kernel
+# (debug package + modules package). build/btfids must agree byte for
+# byte with the reference resolve_btfids (build/oracle/resolve_btfids,
+# same libbpf) on:
+#   vmlinux        --btf vmlinux.BTF.1 vmlinux (pahole run once, cached)
+#   vmlinux-pre    the same on a copy of vmlinux whose .BTF_ids was put
+#                  back in its pre-resolution state (tests/kernel/kbtf.c)
+#   mod:M:split    --btf M.BTF.1 --btf_base vmlinux M.ko
+#   mod:M:distill  the same with --distill_base
+#   mod:M:patch    --patch_btfids on copies of the module
+# for a deterministic set of modules (every module with .BTF_ids up to
+# a cap, kfunc sets first, plus modules without).
+#
+# Each case prints "ok CASE" or "FAIL CASE: why"; the last line is
+# "N passed, N failed". Lines starting with "--" are progress, lines
+# starting with "info" are observations that are not failures.
+# Inputs are prepared by tests/kernel/lib.sh (which also lists the
+# environment variables) and cached under build/kernel/; per-run outputs
+# go to build/kernel/test (kept for inspection, replaced by the next run).
+set -u
+set -o pipefail
+
+npass=0 nfail=0
+T0=$SECONDS
+
+progress() { printf -- '-- [%4ds] %s\n' $((SECONDS - T0)) "$*"; }
+pass() { npass=$((npass + 1)); echo "ok $1"; }
+fail() { nfail=$((nfail + 1)); echo "FAIL $1: $2"; }
+info() { echo "info $*"; }
+join() { local s; s=$(printf '%s; ' "$@"); echo "${s%; }"; }
+die() {
+	echo "FAIL setup: $*"
+	nfail=$((nfail + 1))
+	echo "$npass passed, $nfail failed"
+	exit 1
+}
+
+# shellcheck source=tests/kernel/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+W=$K/test
+BTFINFO=$TOP/tests/btfinfo.py
+
+kernel_prepare
+
+# ------------------------------------------------------- differential
+
+# run_pair DIR ELFNAME ARGS...: run both tools in DIR/{oracle,btfids}
+# (where ELFNAME must already exist) with ARGS ELFNAME; logs and exit
+# codes land in DIR/{oracle,btfids}.{out,err,rc}.
+run_pair()
+{
+	local dir=$1 elf=$2 t tool
+	shift 2
+	for t in oracle btfids; do
+		tool=$ORACLE
+		[ $t = btfids ] && tool=$BTFIDS
+		(cd "$dir/$t" && timeout "$TOOL_TIMEOUT" "$tool" "$@" "$elf") \
+			> "$dir/$t.out" 2> "$dir/$t.err"
+		echo $? > "$dir/$t.rc"
+	done
+}
+
+# explain_btf_diff A B BASE_A BASE_B: decoded difference of two BTF blobs.
+explain_btf_diff()
+{
+	local a=$1 b=$2 ba=${3:-} bb=${4:-}
+	diff -u --label oracle --label btfids \
+		<(python3 "$BTFINFO" dump "$a" ${ba:+--base "$ba"} 2>&1) \
+		<(python3 "$BTFINFO" dump "$b" ${bb:+--base "$bb"} 2>&1) | sed -n '3,14p'
+}
+
+# compare_pair CASE DIR [BASE]: outputs, exit codes and WARN lines.
+compare_pair()
+{
+	local name=$1 dir=$2 base=${3:-} why=() f fo fb rco rcb detail
+	detail=$dir/why.txt
+	: > "$detail"
+	rco=$(cat "$dir/oracle.rc") rcb=$(cat "$dir/btfids.rc")
+	[ "$rco" = "$rcb" ] || why+=("exit $rco (oracle) vs $rcb (btfids)")
+	fo=$(cd "$dir/oracle" && find . -type f -printf '%P\n' | sort | tr '\n' ' ')
+	fb=$(cd "$dir/btfids" && find . -type f -printf '%P\n' | sort | tr '\n' ' ')
+	[ "$fo" = "$fb" ] || why+=("outputs: oracle [${fo% }] btfids [${fb% }]")
+	for f in $fo; do
+		[ -f "$dir/btfids/$f" ] || continue
+		if ! cmp -s "$dir/oracle/$f" "$dir/btfids/$f"; then
+			local so sb nd first
+			so=$(stat -c %s "$dir/oracle/$f") sb=$(stat -c %s "$dir/btfids/$f")
+			nd=$(cmp -l "$dir/oracle/$f" "$dir/btfids/$f" 2>/dev/null | wc -l)
+			first=$(cmp "$dir/oracle/$f" "$dir/btfids/$f" 2>&1 | sed 's/.*differ: //')
+			why+=("$f differs ($so vs $sb bytes, $nd bytes differ, first: $first)")
+			{
+				echo "== $f"
+				case $f in
+				*.BTF.base)
+					explain_btf_diff "$dir/oracle/$f" "$dir/btfids/$f" ;;
+				*.BTF)
+					local bo=$base bb=$base
+					if [ -f "$dir/oracle/$f.base" ]; then
+						bo=$dir/oracle/$f.base bb=$dir/btfids/$f.base
+					fi
+					explain_btf_diff "$dir/oracle/$f" "$dir/btfids/$f" "$bo" "$bb" ;;
+				*)
+					cmp -l "$dir/oracle/$f" "$dir/btfids/$f" 2>&1 | head -n 12 ;;
+				esac
+			} >> "$detail"
+		fi
+	done
+	if ! cmp -s <(grep WARN "$dir/oracle.err") <(grep WARN "$dir/btfids.err"); then
+		why+=("WARN lines differ")
+		diff -u --label oracle --label btfids <(grep WARN "$dir/oracle.err") \
+			<(grep WARN "$dir/btfids.err") | sed -n '3,14p' >> "$detail"
+	fi
+	if [ ${#why[@]} -eq 0 ]; then
+		pass "$name"
+		return 0
+	fi
+	fail "$name" "$(join "${why[@]}")"
+	sed 's/^/    /' "$detail" | head -n 40
+	echo "    stderr oracle: $(head -c 600 "$dir/oracle.err" | tr '\n' '|')"
+	echo "    stderr btfids: $(head -c 600 "$dir/btfids.err" | tr '\n' '|')"
+	return 1
+}
+
+# new_case DIR: fresh DIR/{oracle,btfids}.
+new_case()
+{
+	rm -rf "$1" && mkdir -p "$1/oracle" "$1/btfids"
+}
+
+rm -rf "$W" && mkdir -p "$W" || die "cannot create $W"
+cp "$SEL" "$W/selected.txt"
+
+# -------------------------------------------------------------- vmlinux
+
+progress "vmlinux: oracle vs btfids"
+vm_mtime=$(stat -c '%s %Y' "$VMLINUX")
+d=$W/vmlinux
+new_case "$d"
+ln -s "$VMLINUX" "$d/oracle/vmlinux"
+ln -s "$VMLINUX" "$d/btfids/vmlinux"
+run_pair "$d" vmlinux --btf "$VM_BTF1"
+find "$d" -name vmlinux -type l -delete
+compare_pair vmlinux "$d"
+[ "$(stat -c '%s %Y' "$VMLINUX")" = "$vm_mtime" ] || fail vmlinux:input "vmlinux was modified"
+
+# --------------------------------------------------------- vmlinux-pre
+
+progress "vmlinux-pre: rebuild .BTF_ids before resolution"
+P=$C/pre
+mkdir -p "$P"
+d=$W/vmlinux-pre
+mkdir -p "$d"
+if "$KBTF" unresolve "$VMLINUX" "$d/BTF_ids.pre" > "$d/unresolve.txt" 2>&1; then
+	pass "vmlinux-pre:blob"
+	info "vmlinux-pre:blob: $(tail -n 1 "$d/unresolve.txt")"
+	pre_ok=1
+else
+	fail "vmlinux-pre:blob" "kbtf unresolve: $(tail -n 1 "$d/unresolve.txt")"
+	head -n 10 "$d/unresolve.txt" | sed 's/^/    /'
+	pre_ok=0
+fi
+
+if [ $pre_ok = 1 ]; then
+	BKEY=$(md5sum < "$d/BTF_ids.pre" | cut -c1-12)
+	PRE=$P/vmlinux
+	progress "vmlinux-pre: copy vmlinux and patch it with btfids"
+	# Made afresh each run, so that this btfids' --patch_btfids is tested.
+	rm -f "$PRE"
+	cp "$VMLINUX" "$PRE" &&
+		"$BTFIDS" --patch_btfids "$d/BTF_ids.pre" "$PRE" > "$d/patch.log" 2>&1
+	rc=$?
+	# Strict: the section holds the blob, nothing else changed.
+	"$KBTF" section "$PRE" .BTF_ids "$d/section.bin" 2>>"$d/patch.log"
+	"$KBTF" elfdiff "$VMLINUX" "$PRE" > "$d/elfdiff-orig.txt" 2>&1
+	if [ $rc != 0 ]; then
+		fail "vmlinux-pre:patch" "btfids --patch_btfids exit $rc: $(head -c 300 "$d/patch.log")"
+		pre_ok=0
+	elif ! cmp -s "$d/section.bin" "$d/BTF_ids.pre"; then
+		fail "vmlinux-pre:patch" "btfids --patch_btfids: .BTF_ids is not the blob"
+		pre_ok=0
+	elif grep -v -e '\.BTF_ids' -e 'differing bytes in total' "$d/elfdiff-orig.txt" | grep -q .; then
+		fail "vmlinux-pre:patch" "btfids --patch_btfids changed more than .BTF_ids:" \
+			"$(grep -v '\.BTF_ids' "$d/elfdiff-orig.txt" | head -n 3 | tr '\n' ';')"
+		pre_ok=0
+	else
+		pass "vmlinux-pre:patch"
+	fi
+fi
+
+if [ $pre_ok = 1 ]; then
+	progress "vmlinux-pre: same patch with the oracle, compare files"
+	cp "$VMLINUX" "$d/vmlinux.oracle" &&
+		"$ORACLE" --patch_btfids "$d/BTF_ids.pre" "$d/vmlinux.oracle" > "$d/patch-oracle.log" 2>&1
+	rc=$?
+	"$KBTF" elfdiff "$d/vmlinux.oracle" "$PRE" > "$d/elfdiff-oracle.txt"
+	erc=$?
+	if [ $rc != 0 ]; then
+		fail "vmlinux-pre:patch-vs-oracle" "oracle --patch_btfids exit $rc: $(head -c 300 "$d/patch-oracle.log")"
+	elif [ $erc -ge 2 ]; then
+		fail "vmlinux-pre:patch-vs-oracle" "$(head -n 3 "$d/elfdiff-oracle.txt" | tr '\n' ';')"
+	else
+		pass "vmlinux-pre:patch-vs-oracle"
+		[ $erc = 1 ] && info "vmlinux-pre:patch-vs-oracle: files differ outside section contents:" \
+			"$(head -n 3 "$d/elfdiff-oracle.txt" | tr '\n' ';')"
+	fi
+	rm -f "$d/vmlinux.oracle"
+
+	PRE_BTF1=$C/vmlinux-pre.BTF.1-$PKEY-$BKEY
+	progress "vmlinux-pre: pahole (cache $(basename "$PRE_BTF1"))"
+	if ! pahole_cached "$PRE_BTF1" "$PRE"; then
+		fail "vmlinux-pre" "pahole failed: $(tail -n 3 "$PRE_BTF1.log" | tr '\n' '|')"
+	else
+		progress "vmlinux-pre: oracle vs btfids"
+		new_case "$d/run"
+		ln -s "$PRE" "$d/run/oracle/vmlinux"
+		ln -s "$PRE" "$d/run/btfids/vmlinux"
+		run_pair "$d/run" vmlinux --btf "$PRE_BTF1"
+		find "$d/run" -name vmlinux -type l -delete
+		compare_pair vmlinux-pre "$d/run"
+		# How close is this rebuild to what Debian shipped? (not a test)
+		"$KBTF" section "$VMLINUX" .BTF_ids "$d/shipped.BTF_ids"
+		"$KBTF" section "$VMLINUX" .BTF "$d/shipped.BTF"
+		for f in BTF_ids BTF; do
+			o=$d/run/oracle/vmlinux.$f
+			[ -f "$o" ] || continue
+			if cmp -s "$o" "$d/shipped.$f"; then
+				info "vmlinux-pre: .$f equals the shipped vmlinux's"
+			else
+				info "vmlinux-pre: .$f differs from the shipped vmlinux's" \
+					"($(stat -c %s "$o") vs $(stat -c %s "$d/shipped.$f") bytes)"
+			fi
+		done
+	fi
+fi
+
+# -------------------------------------------------------------- modules
+
+n_sel=$(wc -l < "$SEL")
+progress "modules: unstrip + pahole for $n_sel modules (cached), then oracle vs btfids"
+i=0 n_patched=0 n_patched_same=0
+while read -r -u 3 rel ids sets set8 kf bsz; do
+	i=$((i + 1))
+	name=${rel%.ko}
+	if ! module_prepare "$rel" > "$W/prepare.txt"; then
+		fail "mod:$name" "$(cat "$W/prepare.txt")"
+		continue
+	fi
+	ko=$MOD_KO btf1=$MOD_BTF1
+	ko_stat=$(stat -c '%s %Y' "$ko")
+
+	for mode in split distill; do
+		d=$W/mod/$name/$mode
+		new_case "$d"
+		ln -s "$ko" "$d/oracle/m.ko"
+		ln -s "$ko" "$d/btfids/m.ko"
+		if [ $mode = split ]; then
+			run_pair "$d" m.ko --btf "$btf1" --btf_base "$VMLINUX"
+		else
+			run_pair "$d" m.ko --btf "$btf1" --btf_base "$VMLINUX" --distill_base
+		fi
+		rm -f "$d/oracle/m.ko" "$d/btfids/m.ko"
+		compare_pair "mod:$name:$mode" "$d" "$VMLINUX"
+	done
+
+	# --patch_btfids on copies. With .BTF_ids: the distilled blob (its
+	# IDs differ from the shipped ones, so the patch changes bytes).
+	# Without: a 4-byte blob, which both tools must refuse.
+	d=$W/mod/$name/patch
+	new_case "$d"
+	cp "$ko" "$d/oracle/m.ko"
+	cp "$ko" "$d/btfids/m.ko"
+	blob=$W/mod/$name/distill/oracle/m.ko.BTF_ids
+	[ "$ids" = 1 ] || { blob=$d/dummy.blob; printf 'BTF!' > "$blob"; }
+	if [ ! -f "$blob" ]; then
+		fail "mod:$name:patch" "no .BTF_ids blob from the oracle to patch with"
+		continue
+	fi
+	run_pair "$d" m.ko --patch_btfids "$blob"
+	rco=$(cat "$d/oracle.rc") rcb=$(cat "$d/btfids.rc")
+	why=()
+	[ "$rco" = "$rcb" ] || why+=("exit $rco (oracle) vs $rcb (btfids)")
+	if [ "$ids" = 1 ]; then
+		[ "$rco" = 0 ] || why+=("oracle exit $rco")
+		for t in oracle btfids; do
+			"$KBTF" section "$d/$t/m.ko" .BTF_ids "$d/$t.section" 2>/dev/null
+			cmp -s "$d/$t.section" "$blob" || why+=("$t: .BTF_ids is not the blob")
+		done
+		"$KBTF" elfdiff "$d/oracle/m.ko" "$d/btfids/m.ko" > "$d/elfdiff.txt"
+		erc=$?
+		[ $erc -ge 2 ] && why+=("sections differ: $(head -n 3 "$d/elfdiff.txt" | tr '\n' ';')")
+		n_patched=$((n_patched + 1))
+		[ $erc = 0 ] && n_patched_same=$((n_patched_same + 1))
+		cmp -s "$ko" "$d/btfids/m.ko" && cmp -s "$ko" "$d/oracle/m.ko" &&
+			info "mod:$name:patch: the blob equals the module's section (no change)"
+	else
+		[ "$rco" != 0 ] || why+=("oracle accepted a blob of the wrong size")
+		erc=0
+		for t in oracle btfids; do
+			cmp -s "$ko" "$d/$t/m.ko" || why+=("$t modified the module on failure")
+		done
+	fi
+	if [ ${#why[@]} -eq 0 ]; then
+		pass "mod:$name:patch"
+		[ $erc = 1 ] && info "mod:$name:patch: files differ outside section contents:" \
+			"$(head -n 4 "$d/elfdiff.txt" | tr '\n' ';')"
+	else
+		fail "mod:$name:patch" "$(join "${why[@]}")"
+		echo "    stderr oracle: $(head -c 300 "$d/oracle.err" | tr '\n' '|')"
+		echo "    stderr btfids: $(head -c 300 "$d/btfids.err" | tr '\n' '|')"
+	fi
+	[ ${#why[@]} -eq 0 ] && rm -f "$d/oracle/m.ko" "$d/btfids/m.ko"
+	[ "$(stat -c '%s %Y' "$ko")" = "$ko_stat" ] || fail "mod:$name:input" "module was modified"
+	[ $((i % 10)) = 0 ] && progress "modules: $i/$n_sel done"
+done 3< "$SEL"
+
+info "patch: $n_patched_same of $n_patched patched modules are byte-identical files" \
+	"between oracle and btfids (vmlinux-pre: $(head -n 1 "$W/vmlinux-pre/elfdiff-oracle.txt" 2>/dev/null))"
+progress "done in $((SECONDS - T0)) s; outputs in $W"
+echo "$npass passed, $nfail failed"
+[ $nfail = 0 ]
