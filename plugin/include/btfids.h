@@ -111,6 +111,12 @@ const void *btfids__output(struct btfids *b, enum btfids_output which, size_t *s
 const char *btfids__output_suffix(enum btfids_output which);
 
 /*
+ * Write one output to @path through a temporary file renamed into place.
+ * An output the run did not produce is not written (0); the BTF always is.
+ */
+int btfids__write_output(struct btfids *b, enum btfids_output which, const char *path);
+
+/*
  * Write every produced output to <prefix><suffix>, each through a temporary
  * file renamed into place, in the order .BTF_ids, .BTF, .BTF.base.
  */

@@ -75,24 +75,30 @@ const void *btfids__output(struct btfids *b, enum btfids_output which, size_t *s
 	return data;
 }
 
-static int write_output(struct btfids *b, const char *prefix, enum btfids_output which)
+int btfids__write_output(struct btfids *b, enum btfids_output which, const char *path)
 {
 	const void *data;
-	char *path;
 	size_t size;
-	int err;
 
 	data = btfids__output(b, which, &size);
 	if (!data) {
 		if (which == BTFIDS_OUT_BTF) {
-			pr_err(b, "btfids: %s: cannot get raw BTF data\n", b->btf_path);
+			pr_err(b, "btfids: %s: no final BTF to write\n", b->elf_path);
 			return -EINVAL;
 		}
 		return 0;
 	}
+	return btfids_write_atomic(&b->opts, path, data, size, 0666);
+}
+
+static int write_output(struct btfids *b, const char *prefix, enum btfids_output which)
+{
+	char *path;
+	int err;
+
 	if (asprintf(&path, "%s%s", prefix, output_suffix[which]) < 0)
 		return -ENOMEM;
-	err = btfids_write_atomic(&b->opts, path, data, size, 0666);
+	err = btfids__write_output(b, which, path);
 	free(path);
 	return err;
 }
