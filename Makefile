@@ -5,6 +5,7 @@
 # make check      bootstrap, then every test (the CI entry point)
 # make check-kernel  the differential test on Debian's 7.2 kernel (heavy)
 # make bench      btfids against resolve_btfids on a real kernel (heavy)
+# make install    btfids to PREFIX/bin, btfids.so to PLUGINDIR (pahole's)
 
 TOP	:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD	:= $(TOP)/build
@@ -30,7 +31,12 @@ PLUGIN_OBJS := $(patsubst $(TOP)/plugin/lib/%.c,$(BUILD)/obj/plugin/%.o,$(LIB_SR
 
 UNIT_TESTS := $(BUILD)/tests/unit/test_stages
 
-.PHONY: all bootstrap example check check-kernel bench clean unit-tests
+PREFIX	  ?= /usr/local
+LIBDIR	  ?= $(PREFIX)/lib
+# must match the PAHOLE_PLUGIN_DIR pahole was built with
+PLUGINDIR ?= $(LIBDIR)/dwarves/plugins
+
+.PHONY: all bootstrap example check check-kernel bench clean unit-tests install
 
 all: $(BTFIDS) $(PLUGIN)
 
@@ -79,6 +85,10 @@ check-kernel: bootstrap
 bench: bootstrap
 	@$(MAKE) --no-print-directory all
 	@bash $(TOP)/bench/run.sh
+
+install: $(BTFIDS) $(PLUGIN)
+	install -D -m 0755 $(BTFIDS) $(DESTDIR)$(PREFIX)/bin/btfids
+	install -D -m 0644 $(PLUGIN) $(DESTDIR)$(PLUGINDIR)/btfids.so
 
 clean:
 	rm -rf $(BUILD)/obj $(LIBBTFIDS) $(BTFIDS) $(PLUGIN)
