@@ -87,29 +87,30 @@ static void test_names(void)
 	struct btfids_names n = {};
 	struct btfids_sym *s;
 	char name[32];
-	__u32 *order, i;
+	__u32 *order, i, bad;
 	bool added;
 
 	current = "names";
-	for (i = 0; i < 1000; i++) {
+	for (i = 0, bad = 0; i < 1000; i++) {
 		snprintf(name, sizeof(name), "name_%u", i * 7919 % 1000);
 		s = btfids_names_add(&n, name, strlen(name), &added);
-		CHECK(s && added, "adding %s", name);
+		bad += !s || !added;
 	}
+	CHECK(!bad && n.nr == 1000, "1000 distinct names added (%u failed)", bad);
 	s = btfids_names_add(&n, "name_5xyz", 6, &added);
 	CHECK(s && !added && !strcmp(s->name, "name_5"), "prefix length add finds name_5");
 	CHECK(btfids_names_find(&n, "name_999") != NULL, "find name_999");
 	CHECK(btfids_names_find(&n, "name_1000") == NULL, "no name_1000");
 	CHECK(btfids_names_find(&n, "name_") == NULL, "no name_");
 
-	for (i = 0; i < 250; i++)
-		CHECK(!btfids_sym_add_off(s, i * 4), "offset %u", i);
-	CHECK(s->nr_offs == 250, "250 offsets on one name (no cap), got %u", s->nr_offs);
+	for (i = 0, bad = 0; i < 250; i++)
+		bad += btfids_sym_add_off(s, i * 4) != 0;
+	CHECK(!bad && s->nr_offs == 250, "250 offsets on one name (no cap), got %u", s->nr_offs);
 
 	order = btfids_names_sorted_desc(&n);
-	for (i = 1; i < n.nr; i++)
-		CHECK(strcmp(n.syms[order[i - 1]].name, n.syms[order[i]].name) > 0,
-		      "descending at %u", i);
+	for (i = 1, bad = 0; i < n.nr; i++)
+		bad += strcmp(n.syms[order[i - 1]].name, n.syms[order[i]].name) <= 0;
+	CHECK(!bad, "names sorted descending (%u out of order)", bad);
 	free(order);
 	btfids_names_free(&n);
 }
@@ -351,6 +352,49 @@ static void test_transform(void)
 	btfids__free(b);
 }
 
+/* A host's BTF is not validated by a parse: bad kfunc shapes fail cleanly. */
+static void test_transform_errors(void)
+{
+	static const __u32 words[] = { 1, 1, 0, 1 << 16 };
+	static const __u32 off_set8[] = { 0 }, off_k[] = { 8 };
+	char long_name[520];
+	struct btfids *b;
+	struct btf *btf;
+	int int_id, k;
+
+	current = "transform errors";
+	b = new_ctx();
+	btf = btf__new_empty();
+	int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	k = btf__add_func(btf, "k", BTF_FUNC_GLOBAL, int_id);	/* not a prototype */
+	btf__add_decl_tag(btf, "bpf_kfunc", k, -1);
+	b->btf = btf;
+	b->own_btf = true;
+	set_words(b, words, 4);
+	add_sym(b, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "kfuncs", off_set8, 1)->cnt = 1;
+	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "k", off_k, 1);
+	CHECK(btfids_transform(b) == -EINVAL &&
+	      strstr(log_buf, "kfunc k [2]: type 1 is not a function prototype"),
+	      "a kfunc without a prototype is refused: %s", log_buf);
+	btfids__free(b);
+
+	b = new_ctx();
+	btf = btf__new_empty();
+	memset(long_name, 'n', 509);
+	long_name[509] = 0;	/* + "_impl" does not fit KSYM_NAME_LEN */
+	int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	k = btf__add_func(btf, long_name, BTF_FUNC_GLOBAL, btf__add_func_proto(btf, int_id));
+	btf__add_decl_tag(btf, "bpf_kfunc", k, -1);
+	b->btf = btf;
+	b->own_btf = true;
+	set_words(b, words, 4);
+	add_sym(b, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "kfuncs", off_set8, 1)->cnt = 1;
+	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, long_name, off_k, 1);
+	CHECK(btfids_transform(b) == -E2BIG && strstr(log_buf, "kfunc name too long"),
+	      "an _impl name past KSYM_NAME_LEN is refused: %s", log_buf);
+	btfids__free(b);
+}
+
 static void test_emit_byte_order(void)
 {
 	static const __u32 words[] = { 0x01020304, 5 };
@@ -421,6 +465,7 @@ int main(void)
 	test_resolve();
 	test_set8_stable();
 	test_transform();
+	test_transform_errors();
 	test_emit_byte_order();
 	test_files();
 	printf("unit: %d passed, %d failed\n", passed, failed);
