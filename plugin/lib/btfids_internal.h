@@ -93,7 +93,7 @@ struct btf_edit {
 	__u32 *new_offs;		/* appended type i at new_types + new_offs[i] */
 	__u32 nr_new, cap_new;
 	struct { __u32 id; struct btf_type t; } *patches;
-	__u32 nr_patches;
+	__u32 nr_patches, cap_patches;
 	__u64 *patched;			/* bitmap over input ids */
 };
 
@@ -141,6 +141,7 @@ void btfids_log(const struct btfids_opts *opts, enum btfids_log_level level,
 #define pr_debug(b, ...)  btfids_log(&(b)->opts, BTFIDS_LOG_DEBUG, __VA_ARGS__)
 
 /* names.c */
+int btfids_grow(void *arrayp, __u32 *cap, __u32 want, size_t elem_size);
 struct btfids_sym *btfids_names_find(const struct btfids_names *n, const char *name);
 struct btfids_sym *btfids_names_add(struct btfids_names *n, const char *name,
 				    size_t len, bool *added);

@@ -216,11 +216,11 @@ int edit_set_type(struct btf_edit *e, __u32 id, __u32 type)
 	struct btf_type *t = is_patched(e, id) ? find_patch(e, id) : NULL;
 
 	if (!t) {
-		void *patches = realloc(e->patches, (e->nr_patches + 1) * sizeof(*e->patches));
-
-		if (!patches || id >= e->nr_orig || type_size(edit_type(e, id)) != sizeof(*t))
-			return patches ? -EINVAL : -ENOMEM;
-		e->patches = patches;
+		if (id >= e->nr_orig || type_size(edit_type(e, id)) != sizeof(*t))
+			return -EINVAL;
+		if (btfids_grow(&e->patches, &e->cap_patches, e->nr_patches + 1,
+				sizeof(*e->patches)))
+			return -ENOMEM;
 		t = &e->patches[e->nr_patches].t;
 		e->patches[e->nr_patches++].id = id;
 		*t = *btf__type_by_id(e->btf, id);
@@ -296,15 +296,8 @@ static int add_str(struct btf_edit *e, const char *s)
 		return p->id - 1;
 	if (p->cnt)
 		return p->cnt - 1;
-	if (e->new_strs_len + len > e->cap_strs) {
-		__u32 cap = (e->new_strs_len + len) * 2;
-		char *strs = realloc(e->new_strs, cap);
-
-		if (!strs)
-			return -ENOMEM;
-		e->new_strs = strs;
-		e->cap_strs = cap;
-	}
+	if (btfids_grow(&e->new_strs, &e->cap_strs, e->new_strs_len + len, 1))
+		return -ENOMEM;
 	memcpy(e->new_strs + e->new_strs_len, s, len);
 	off = e->start_str_off + e->hdr.str_len + e->new_strs_len;
 	e->new_strs_len += len;
@@ -316,25 +309,11 @@ static void *add_type_mem(struct btf_edit *e, __u32 size, bool new_type)
 {
 	void *p;
 
-	if (e->new_types_len + size > e->cap_types) {
-		__u32 cap = (e->new_types_len + size) * 2 + 256;
-		void *types = realloc(e->new_types, cap);
-
-		if (!types)
-			return NULL;
-		e->new_types = types;
-		e->cap_types = cap;
-	}
+	if (btfids_grow(&e->new_types, &e->cap_types, e->new_types_len + size, 1))
+		return NULL;
 	if (new_type) {
-		if (e->nr_new == e->cap_new) {
-			__u32 cap = e->cap_new ? e->cap_new * 2 : 64;
-			__u32 *offs = realloc(e->new_offs, cap * sizeof(*offs));
-
-			if (!offs)
-				return NULL;
-			e->new_offs = offs;
-			e->cap_new = cap;
-		}
+		if (btfids_grow(&e->new_offs, &e->cap_new, e->nr_new + 1, sizeof(*e->new_offs)))
+			return NULL;
 		e->new_offs[e->nr_new++] = e->new_types_len;
 	}
 	p = e->new_types + e->new_types_len;

@@ -27,6 +27,27 @@ static __u32 name_hash(const char *s, size_t len)
 	return h ^ (h >> 29);
 }
 
+/*
+ * Make room for @want elements of @elem_size in the array *@arrayp of
+ * capacity *@cap, doubling. The one growth rule of the library.
+ */
+int btfids_grow(void *arrayp, __u32 *cap, __u32 want, size_t elem_size)
+{
+	void **array = arrayp, *grown;
+	__u32 new_cap = *cap ? *cap : 16;
+
+	if (want <= *cap)
+		return 0;
+	while (new_cap < want)
+		new_cap *= 2;
+	grown = realloc(*array, (size_t)new_cap * elem_size);
+	if (!grown)
+		return -ENOMEM;
+	*array = grown;
+	*cap = new_cap;
+	return 0;
+}
+
 static __u32 *find_slot(const struct btfids_names *n, const char *name, size_t len,
 			__u32 hash)
 {
@@ -94,15 +115,8 @@ struct btfids_sym *btfids_names_add(struct btfids_names *n, const char *name,
 	if (*slot)
 		return &n->syms[*slot - 1];
 
-	if (n->nr == n->cap) {
-		__u32 cap = n->cap ? n->cap * 2 : 32;
-		void *syms = realloc(n->syms, cap * sizeof(*n->syms));
-
-		if (!syms)
-			return NULL;
-		n->syms = syms;
-		n->cap = cap;
-	}
+	if (btfids_grow(&n->syms, &n->cap, n->nr + 1, sizeof(*n->syms)))
+		return NULL;
 	s = &n->syms[n->nr];
 	memset(s, 0, sizeof(*s));
 	s->name = strndup(name, len);
@@ -115,15 +129,8 @@ struct btfids_sym *btfids_names_add(struct btfids_names *n, const char *name,
 
 int btfids_sym_add_off(struct btfids_sym *s, __u32 off)
 {
-	if (s->nr_offs == s->cap_offs) {
-		__u32 cap = s->cap_offs ? s->cap_offs * 2 : 2;
-		__u32 *offs = realloc(s->offs, cap * sizeof(*offs));
-
-		if (!offs)
-			return -ENOMEM;
-		s->offs = offs;
-		s->cap_offs = cap;
-	}
+	if (btfids_grow(&s->offs, &s->cap_offs, s->nr_offs + 1, sizeof(*s->offs)))
+		return -ENOMEM;
 	s->offs[s->nr_offs++] = off;
 	return 0;
 }

@@ -92,15 +92,8 @@ static int find_implicit_kfuncs(struct btfids *b, struct kfunc_scan *ks, bool *m
 
 static int push_tag(struct kfunc_scan *ks, __u32 id)
 {
-	if (ks->nr_tags == ks->cap_tags) {
-		__u32 cap = ks->cap_tags ? ks->cap_tags * 2 : 256;
-		__u32 *tags = realloc(ks->tags, cap * sizeof(*tags));
-
-		if (!tags)
-			return -ENOMEM;
-		ks->tags = tags;
-		ks->cap_tags = cap;
-	}
+	if (btfids_grow(&ks->tags, &ks->cap_tags, ks->nr_tags + 1, sizeof(*ks->tags)))
+		return -ENOMEM;
 	ks->tags[ks->nr_tags++] = id;
 	return 0;
 }
