@@ -92,9 +92,9 @@ struct btf_edit {
 	__u32 new_types_len, cap_types;
 	__u32 *new_offs;		/* appended type i at new_types + new_offs[i] */
 	__u32 nr_new, cap_new;
-	struct { __u32 id; struct btf_type t; } *patches;
+	struct btf_type *patches;	/* changed copies of input types */
 	__u32 nr_patches, cap_patches;
-	__u64 *patched;			/* bitmap over input ids */
+	__u32 *patch_of;		/* input id -> patch index + 1, 0: none */
 };
 
 struct btfids {

@@ -151,11 +151,6 @@ int edit_init(struct btf_edit *e, const struct btf *btf)
 		e->start_str_off = base_edit.hdr.str_len;
 		edit_free(&base_edit);
 	}
-	if (!err) {
-		e->patched = calloc((e->nr_orig + 63) / 64, sizeof(__u64));
-		if (!e->patched)
-			err = -ENOMEM;
-	}
 	return err;
 }
 
@@ -166,7 +161,7 @@ void edit_free(struct btf_edit *e)
 	free(e->new_offs);
 	free(e->new_strs);
 	free(e->patches);
-	free(e->patched);
+	free(e->patch_of);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -175,19 +170,12 @@ __u32 edit_type_cnt(const struct btf_edit *e)
 	return e->nr_orig + e->nr_new;
 }
 
-static bool is_patched(const struct btf_edit *e, __u32 id)
-{
-	return id < e->nr_orig && (e->patched[id / 64] >> (id % 64) & 1);
-}
-
+/* The changed copy of input type @id, or NULL. */
 static struct btf_type *find_patch(const struct btf_edit *e, __u32 id)
 {
-	__u32 i;
-
-	for (i = 0; i < e->nr_patches; i++)
-		if (e->patches[i].id == id)
-			return &e->patches[i].t;
-	return NULL;
+	if (!e->patch_of || id >= e->nr_orig || !e->patch_of[id])
+		return NULL;
+	return &e->patches[e->patch_of[id] - 1];
 }
 
 const struct btf_type *edit_type(const struct btf_edit *e, __u32 id)
@@ -195,9 +183,7 @@ const struct btf_type *edit_type(const struct btf_edit *e, __u32 id)
 	if (id >= e->nr_orig)
 		return id - e->nr_orig < e->nr_new ?
 		       (const void *)(e->new_types + e->new_offs[id - e->nr_orig]) : NULL;
-	if (is_patched(e, id))
-		return find_patch(e, id);
-	return btf__type_by_id(e->btf, id);
+	return find_patch(e, id) ?: btf__type_by_id(e->btf, id);
 }
 
 const char *edit_name(const struct btf_edit *e, __u32 off)
@@ -213,18 +199,22 @@ const char *edit_name(const struct btf_edit *e, __u32 off)
 /* A FUNC's new prototype: its record is copied and the copy changed. */
 int edit_set_type(struct btf_edit *e, __u32 id, __u32 type)
 {
-	struct btf_type *t = is_patched(e, id) ? find_patch(e, id) : NULL;
+	struct btf_type *t = find_patch(e, id);
 
 	if (!t) {
 		if (id >= e->nr_orig || type_size(edit_type(e, id)) != sizeof(*t))
 			return -EINVAL;
+		if (!e->patch_of) {
+			e->patch_of = calloc(e->nr_orig, sizeof(*e->patch_of));
+			if (!e->patch_of)
+				return -ENOMEM;
+		}
 		if (btfids_grow(&e->patches, &e->cap_patches, e->nr_patches + 1,
 				sizeof(*e->patches)))
 			return -ENOMEM;
-		t = &e->patches[e->nr_patches].t;
-		e->patches[e->nr_patches++].id = id;
+		t = &e->patches[e->nr_patches++];
 		*t = *btf__type_by_id(e->btf, id);
-		e->patched[id / 64] |= 1ULL << (id % 64);
+		e->patch_of[id] = e->nr_patches;
 	}
 	t->type = type;
 	return 0;

@@ -141,26 +141,39 @@ static void sort_entries(__u32 *w, __u32 *tmp, __u32 n, __u32 stride)
 	memcpy(w, tmp, k * esz);
 }
 
+/*
+ * Sort each set, in the patch order. The entry count is read from the
+ * set's first word as it is now, not taken from the symbol: where sets
+ * overlap, an earlier sort may have moved another set's count, and
+ * resolve_btfids sorts with what it finds. Where that count runs past the
+ * section, resolve_btfids reads and writes out of bounds; this refuses.
+ */
 static int sort_sets(struct btfids *b, const __u32 *order)
 {
 	const struct btfids_names *sets = &b->names[BTFIDS_NS_SET];
 	__u32 *tmp, i;
+	int err = 0;
 
-	/* sets lie inside the section: no set has more words than it */
+	/* no sort can span more words than the section has */
 	tmp = malloc(b->ids_size + sizeof(*tmp));
 	if (!tmp)
 		return -ENOMEM;
-	for (i = 0; i < sets->nr; i++) {
+	for (i = 0; !err && i < sets->nr; i++) {
 		const struct btfids_sym *s = &sets->syms[order[i]];
-		__u32 *w = &b->words[s->offs[0] / 4];
+		__u32 off = s->offs[0], cnt = b->words[off / 4];
+		__u32 stride = s->kind == BTFIDS_SYM_SET8 ? 2 : 1;
+		__u64 end = off + 4ULL * stride * (1 + (__u64)cnt);
 
-		if (s->kind == BTFIDS_SYM_SET8)
-			sort_entries(w + 2, tmp, s->cnt, 2);
-		else
-			sort_entries(w + 1, tmp, s->cnt, 1);
+		if (end > b->ids_size) {
+			pr_err(b, "btfids: %s: set %s: its count word, %u by now, runs past the end of .BTF_ids (%zu bytes); overlapping sets?\n",
+			       b->elf_path, s->name, cnt, b->ids_size);
+			err = -EINVAL;
+			break;
+		}
+		sort_entries(&b->words[off / 4 + stride], tmp, cnt, stride);
 	}
 	free(tmp);
-	return 0;
+	return err;
 }
 
 int btfids_resolve(struct btfids *b)

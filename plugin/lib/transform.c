@@ -39,54 +39,170 @@ struct kfunc_scan {
 };
 
 /*
- * The flags word of @func's entry in a set8: the first set8 (by name,
- * descending) whose entries hold one of its offsets. 0 if in none.
+ * Which set8 entry gives a func placeholder its KF_* flags: resolve_btfids
+ * takes the first set8, by name descending, holding one of the func's
+ * offsets (first such offset), and reads the word after it. Found here in
+ * one sweep over offsets (set8 entries span (lo, hi]), with a heap of the
+ * sets open at each offset ordered by that rank: O((F + S) log S) however
+ * the sets overlap.
  */
-static __u32 kfunc_flags(const struct btfids *b, const __u32 *set8s,
-			 const struct btfids_sym *func)
-{
-	const struct btfids_names *sets = &b->names[BTFIDS_NS_SET];
-	__u32 i, j;
+struct set_span {
+	__u32 lo, hi, rank;
+};
 
+struct func_off {
+	__u32 off, func, j;
+};
+
+struct best_entry {
+	__u32 rank, j;
+};
+
+static int cmp_span_lo(const void *a, const void *b)
+{
+	const struct set_span *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static int cmp_func_off(const void *a, const void *b)
+{
+	const struct func_off *x = a, *y = b;
+
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->func != y->func ? (x->func < y->func ? -1 : 1) : (x->j > y->j) - (x->j < y->j);
+}
+
+/* Min-heap of span indices by rank. */
+static void heap_push(__u32 *heap, __u32 *n, const struct set_span *spans, __u32 v)
+{
+	__u32 i = (*n)++;
+
+	while (i && spans[heap[(i - 1) / 2]].rank > spans[v].rank) {
+		heap[i] = heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	heap[i] = v;
+}
+
+static void heap_pop(__u32 *heap, __u32 *n, const struct set_span *spans)
+{
+	__u32 v = heap[--(*n)], i = 0, c;
+
+	while ((c = 2 * i + 1) < *n) {
+		if (c + 1 < *n && spans[heap[c + 1]].rank < spans[heap[c]].rank)
+			c++;
+		if (spans[heap[c]].rank >= spans[v].rank)
+			break;
+		heap[i] = heap[c];
+		i = c;
+	}
+	heap[i] = v;
+}
+
+static void sweep(const struct set_span *spans, __u32 nr_spans, const struct func_off *q,
+		  __u32 nr_q, __u32 *heap, struct best_entry *best)
+{
+	__u32 i, k = 0, n = 0;
+
+	for (i = 0; i < nr_q; i++) {
+		struct best_entry *be = &best[q[i].func];
+		const struct set_span *top;
+
+		while (k < nr_spans && spans[k].lo < q[i].off)
+			heap_push(heap, &n, spans, k++);
+		while (n && spans[heap[0]].hi < q[i].off)
+			heap_pop(heap, &n, spans);
+		if (!n)
+			continue;
+		top = &spans[heap[0]];
+		if (top->rank < be->rank || (top->rank == be->rank && q[i].j < be->j)) {
+			be->rank = top->rank;
+			be->j = q[i].j;
+		}
+	}
+}
+
+/* best[i]: the set8 entry of func placeholder i, rank UINT32_MAX if none. */
+static int kfunc_entries(const struct btfids *b, struct best_entry *best)
+{
+	const struct btfids_names *funcs = &b->names[BTFIDS_NS_FUNC];
+	const struct btfids_names *sets = &b->names[BTFIDS_NS_SET];
+	__u32 i, j, nr_spans = 0, nr_q = 0, *order, *heap = NULL;
+	struct set_span *spans = NULL;
+	struct func_off *q = NULL;
+	int err = -ENOMEM;
+
+	for (i = 0; i < funcs->nr; i++) {
+		best[i].rank = UINT32_MAX;
+		nr_q += funcs->syms[i].nr_offs;
+	}
+	order = btfids_names_sorted_desc(sets);
+	spans = malloc((sets->nr + 1) * sizeof(*spans));
+	heap = malloc((sets->nr + 1) * sizeof(*heap));
+	q = malloc(((size_t)nr_q + 1) * sizeof(*q));
+	if (!order || !spans || !heap || !q)
+		goto out;
 	for (i = 0; i < sets->nr; i++) {
-		const struct btfids_sym *set = &sets->syms[set8s[i]];
-		__u32 lo = set->offs[0], hi = lo + set->cnt * 8;
+		const struct btfids_sym *set = &sets->syms[order[i]];
 
 		if (set->kind != BTFIDS_SYM_SET8)
 			continue;
-		for (j = 0; j < func->nr_offs; j++) {
-			if (func->offs[j] > lo && func->offs[j] <= hi)
-				return b->words[func->offs[j] / 4 + 1];
+		spans[nr_spans].lo = set->offs[0];
+		spans[nr_spans].hi = set->offs[0] + set->cnt * 8;
+		spans[nr_spans++].rank = i;
+	}
+	nr_q = 0;
+	for (i = 0; i < funcs->nr; i++) {
+		for (j = 0; j < funcs->syms[i].nr_offs; j++) {
+			q[nr_q].off = funcs->syms[i].offs[j];
+			q[nr_q].func = i;
+			q[nr_q++].j = j;
 		}
 	}
-	return 0;
+	qsort(spans, nr_spans, sizeof(*spans), cmp_span_lo);
+	qsort(q, nr_q, sizeof(*q), cmp_func_off);
+	sweep(spans, nr_spans, q, nr_q, heap, best);
+	err = 0;
+out:
+	free(order);
+	free(spans);
+	free(heap);
+	free(q);
+	return err;
 }
 
 /* Mark every func placeholder that is an implicit-args kfunc; count them. */
 static int find_implicit_kfuncs(struct btfids *b, struct kfunc_scan *ks, bool *marks)
 {
 	const struct btfids_names *funcs = &b->names[BTFIDS_NS_FUNC];
-	__u32 *set8s, i;
+	struct best_entry *best;
+	__u32 i;
 	int nr = 0;
 
-	set8s = btfids_names_sorted_desc(&b->names[BTFIDS_NS_SET]);
-	if (!set8s)
+	best = malloc((funcs->nr + 1) * sizeof(*best));
+	if (!best || kfunc_entries(b, best)) {
+		free(best);
 		return -ENOMEM;
+	}
 	for (i = 0; i < funcs->nr; i++) {
+		const struct btfids_sym *f = &funcs->syms[i];
 		char impl[BTFIDS_NAME_MAX + sizeof(IMPL_SUFFIX)];
 		bool added;
 
-		marks[i] = kfunc_flags(b, set8s, &funcs->syms[i]) & KF_IMPLICIT_ARGS;
+		marks[i] = best[i].rank != UINT32_MAX &&
+			   (b->words[f->offs[best[i].j] / 4 + 1] & KF_IMPLICIT_ARGS);
 		if (!marks[i])
 			continue;
 		nr++;
-		snprintf(impl, sizeof(impl), "%s" IMPL_SUFFIX, funcs->syms[i].name);
+		snprintf(impl, sizeof(impl), "%s" IMPL_SUFFIX, f->name);
 		if (!btfids_names_add(&ks->impls, impl, strlen(impl), &added)) {
-			free(set8s);
-			return -ENOMEM;
+			nr = -ENOMEM;
+			break;
 		}
 	}
-	free(set8s);
+	free(best);
 	return nr;
 }
 
