@@ -55,10 +55,11 @@ void btfids__free(struct btfids *b)
 
 int btfids__collect(struct btfids *b)
 {
-	if (b->collected)
-		return 0;
-	b->collected = true;
-	return btfids_collect(b);
+	if (!b->collected) {
+		b->collected = true;
+		b->collect_err = btfids_collect(b);
+	}
+	return b->collect_err;
 }
 
 int btfids__run(struct btfids *b)

@@ -104,6 +104,7 @@ struct btfids {
 
 	/* collect */
 	bool collected;
+	int collect_err;	/* what collecting gave, for every later call */
 	bool has_ids;		/* .BTF_ids and a symbol table were found */
 	bool swap;		/* target byte order differs from ours */
 	__u32 *words;		/* .BTF_ids contents, native byte order */

@@ -335,7 +335,7 @@ static int add_type(struct btf_edit *e, const char *name, __u32 info, __u32 type
 
 static __u32 type_info(__u32 kind, __u32 vlen, bool kflag)
 {
-	return kflag << 31 | kind << 24 | (vlen & 0xffff);
+	return (__u32)kflag << 31 | kind << 24 | (vlen & 0xffff);
 }
 
 int edit_add_func(struct btf_edit *e, const char *name, int linkage, __u32 proto)
@@ -433,12 +433,19 @@ int edit_write_raw(const struct btf_edit *e, const __u32 *order, void **rawp, __
 	if (!raw)
 		goto out;
 
-	/* header: libbpf keeps the input's and grows the sections' lengths */
+	/*
+	 * The header: the input's, sections packed types first. (libbpf keeps
+	 * the input's offsets and only grows them, which for an input with a
+	 * gap before or between its sections gives a header that does not
+	 * match the bytes; for packed input, the only kind pahole and libbpf
+	 * write, both are the same.)
+	 */
 	memcpy(raw, e->hdr_raw, hdr_len);
 	hdr = (struct btf_header *)raw;
 	memcpy(hdr, &e->hdr, BTF_HDR_MIN);
+	hdr->type_off = 0;
 	hdr->type_len = types_len;
-	hdr->str_off = e->hdr.str_off + types_len - e->hdr.type_len;
+	hdr->str_off = types_len;
 	hdr->str_len = e->hdr.str_len + e->new_strs_len;
 
 	r.new_id = new_id;
@@ -458,7 +465,8 @@ int edit_write_raw(const struct btf_edit *e, const __u32 *order, void **rawp, __
 		p += tsz;
 	}
 	memcpy(p, e->strs, e->hdr.str_len);
-	memcpy(p + e->hdr.str_len, e->new_strs, e->new_strs_len);
+	if (e->new_strs_len)
+		memcpy(p + e->hdr.str_len, e->new_strs, e->new_strs_len);
 
 	if (e->swap)
 		edit_swap_raw(raw, hdr_len, types_len);

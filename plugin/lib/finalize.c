@@ -124,12 +124,37 @@ static int sort_by_name(struct btfids *b)
  * The transformed BTF is materialized for libbpf, which distills it; the
  * edit then starts over on the new split BTF.
  */
+/*
+ * libbpf 1.7's btf__distill_base() crashes on a FWD whose size/type word
+ * is not 0 (the kernel rejects such a FWD; libbpf's parser does not).
+ */
+static int check_distillable(struct btfids *b)
+{
+	const struct btf_edit *e = &b->edit;
+	__u32 id, n = edit_type_cnt(e);
+
+	for (id = e->start_id; id < n; id++) {
+		const struct btf_type *t = edit_type(e, id);
+
+		if (btf_is_fwd(t) && t->type) {
+			pr_err(b, "btfids: %s: cannot distill: FWD [%u] has size/type %u, not 0\n",
+			       b->btf_path, id, t->type);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int distill_base(struct btfids *b)
 {
 	struct btf *edited, *new_base, *new_btf;
 	__u32 size;
 	void *raw;
 	int err;
+
+	err = check_distillable(b);
+	if (err)
+		return err;
 
 	err = edit_write_raw(&b->edit, NULL, &raw, &size);
 	if (err)

@@ -237,13 +237,17 @@ static int scan_types(const struct btf *btf, struct kfunc_scan *ks)
 	return 0;
 }
 
+/* Modifier chains end within this many steps, or loop (libbpf's limit). */
+#define MAX_MOD_DEPTH	32
+
 static const struct btf_type *skip_mods(const struct btf_edit *e, __u32 id)
 {
 	const struct btf_type *t = edit_type(e, id);
+	int depth = 0;
 
-	while (t && btf_is_mod(t))
+	while (t && btf_is_mod(t) && depth++ < MAX_MOD_DEPTH)
 		t = edit_type(e, t->type);
-	return t;
+	return t && !btf_is_mod(t) ? t : NULL;
 }
 
 /* Implicit arguments point to struct bpf_prog_aux or struct btf_struct_meta. */
