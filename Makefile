@@ -92,3 +92,26 @@ install: $(BTFIDS) $(PLUGIN)
 
 clean:
 	rm -rf $(BUILD)/obj $(LIBBTFIDS) $(BTFIDS) $(PLUGIN)
+
+# --- fuzzing and sanitizers ---
+# make fuzz        libFuzzer harnesses (tests/fuzz/run.sh), FUZZ_BUDGET
+#                  seconds of fuzzing (default 600) split over the harnesses
+# make fuzz-short  the same, 20 s per harness (for CI)
+# make sanitize    every suite against an ASan+UBSan build in build/asan
+# make valgrind    memcheck of build/btfids on the real kernel input of
+#                  make check-kernel (skips when it is absent)
+FUZZ_BUDGET ?= 600
+
+.PHONY: fuzz fuzz-short sanitize valgrind
+
+fuzz: | $(CONFIG)
+	@FUZZ_BUDGET=$(FUZZ_BUDGET) bash $(TOP)/tests/fuzz/run.sh
+
+fuzz-short: | $(CONFIG)
+	@FUZZ_BUDGET= FUZZ_SECONDS=20 bash $(TOP)/tests/fuzz/run.sh
+
+sanitize: | $(CONFIG)
+	@bash $(TOP)/tests/sanitize/run.sh
+
+valgrind: $(BTFIDS)
+	@bash $(TOP)/tests/sanitize/valgrind.sh

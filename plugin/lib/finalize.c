@@ -126,14 +126,16 @@ static int sort_by_name(struct btfids *b)
  */
 /*
  * libbpf 1.7's btf__distill_base() crashes on a FWD whose size/type word
- * is not 0 (the kernel rejects such a FWD; libbpf's parser does not).
+ * is not 0 (the kernel rejects such a FWD; libbpf's parser does not), in
+ * the split BTF or its base.
  */
 static int check_distillable(struct btfids *b)
 {
 	const struct btf_edit *e = &b->edit;
 	__u32 id, n = edit_type_cnt(e);
 
-	for (id = e->start_id; id < n; id++) {
+	/* the base's types and the split ones, added types included */
+	for (id = 1; id < n; id++) {
 		const struct btf_type *t = edit_type(e, id);
 
 		if (btf_is_fwd(t) && t->type) {
