@@ -50,6 +50,14 @@ run_suite random bash "$TOP/tests/random/run.sh"
 [ -f "$TOP/tests/plugin/run.sh" ] && run_suite plugin bash "$TOP/tests/plugin/run.sh"
 run_suite integration bash "$TOP/tests/integration/gen-btf.sh"
 
+# CI (.ci/run) sets BTFIDS_FULL=1: the heavier suites as well
+if [ -n "${BTFIDS_FULL:-}" ]; then
+	run_suite sanitize bash "$TOP/tests/sanitize/run.sh"
+	run_suite fuzz env FUZZ_BUDGET= FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash "$TOP/tests/fuzz/run.sh"
+	run_suite kernel bash "$TOP/tests/kernel/run.sh"
+	run_suite valgrind bash "$TOP/tests/sanitize/valgrind.sh"
+fi
+
 summary="$total_pass passed, $total_fail failed"
 [ "$total_skip" -gt 0 ] && summary="$summary, $total_skip skipped"
 echo "$summary"
