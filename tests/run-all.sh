@@ -46,6 +46,7 @@ run_suite unit "$BUILD/tests/unit/test_stages"
 run_suite differential bash "$TOP/tests/run-diff.sh"
 run_suite errors bash "$TOP/tests/errors/run.sh"
 run_suite random bash "$TOP/tests/random/run.sh"
+run_suite atomic bash "$TOP/tests/atomic/run.sh"
 # these two need PAHOLE_PATCHED (a pahole with dwarves-patches/) and say so
 [ -f "$TOP/tests/plugin/run.sh" ] && run_suite plugin bash "$TOP/tests/plugin/run.sh"
 run_suite integration bash "$TOP/tests/integration/gen-btf.sh"
