@@ -67,6 +67,7 @@ struct btfids_names {
 	__u32 *slots;		/* open addressing: sym index + 1, 0 = empty */
 	__u32 nr_slots;		/* power of two */
 	__u32 nr_elf_syms;	/* ELF symbols seen, duplicates included */
+	__u64 filter[64 * 256 / 64];	/* (length % 64, first byte) of the names */
 };
 
 /*

@@ -131,27 +131,37 @@ int edit_init(struct btf_edit *e, const struct btf *btf)
 {
 	const struct btf *base = btf__base_btf(btf);
 	enum btf_endianness host = host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
-	int err;
 
 	memset(e, 0, sizeof(*e));
 	e->btf = btf;
 	e->start_id = base ? btf__type_cnt(base) : 1;
 	e->nr_orig = btf__type_cnt(btf);
 	e->swap = btf__endianness(btf) != host;
-	err = read_header(btf, e);
-	if (!err && base) {
-		struct btf_edit base_edit;
+	if (base && btf__base_btf(base))
+		return -EOPNOTSUPP;	/* a base that is itself split */
+	return read_header(btf, e);
+}
 
-		/* the base's own strings, for lookups; never itself split here */
-		if (btf__base_btf(base))
-			return -EOPNOTSUPP;
-		err = edit_init(&base_edit, base);
-		e->base_strs = base_edit.strs;
-		e->base_strs_len = base_edit.hdr.str_len;
-		e->start_str_off = base_edit.hdr.str_len;
-		edit_free(&base_edit);
-	}
-	return err;
+/*
+ * The base's strings, needed only to add strings: looked up on demand, as
+ * getting them may make libbpf lay out the whole base again.
+ */
+static int load_base_strings(struct btf_edit *e)
+{
+	const struct btf *base = btf__base_btf(e->btf);
+	struct btf_edit base_edit;
+	int err;
+
+	if (!base)
+		return 0;
+	base_edit.swap = e->swap;	/* a base has its split BTF's byte order */
+	err = read_header(base, &base_edit);
+	if (err)
+		return err;
+	e->base_strs = base_edit.strs;
+	e->base_strs_len = base_edit.hdr.str_len;
+	e->start_str_off = base_edit.hdr.str_len;
+	return 0;
 }
 
 void edit_free(struct btf_edit *e)
@@ -190,7 +200,8 @@ const char *edit_name(const struct btf_edit *e, __u32 off)
 {
 	__u32 own = off - e->start_str_off;
 
-	if (off < e->start_str_off || own < e->hdr.str_len)
+	/* no string added: start_str_off may not be known, nor needed */
+	if (!e->new_strs_len || off < e->start_str_off || own < e->hdr.str_len)
 		return btf__str_by_offset(e->btf, off);
 	own -= e->hdr.str_len;
 	return own < e->new_strs_len ? e->new_strs + own : NULL;
@@ -266,8 +277,13 @@ static void find_planned(struct btf_edit *e, const char *strs, __u32 len, __u32 
 
 int edit_index_planned(struct btf_edit *e)
 {
+	int err;
+
 	if (!e->plan.nr)
 		return 0;
+	err = load_base_strings(e);
+	if (err)
+		return err;
 	if (e->base_strs)
 		find_planned(e, e->base_strs, e->base_strs_len, 0, true);
 	find_planned(e, e->strs, e->hdr.str_len, e->start_str_off, false);

@@ -89,14 +89,28 @@ static int grow_index(struct btfids_names *n)
 	return 0;
 }
 
+/* Bit of the (length, first byte) filter that a name of @len bytes sets. */
+static __u32 filter_bit(const char *name, size_t len)
+{
+	return (len % 64) * 256 + (unsigned char)name[0];
+}
+
+/*
+ * Most lookups are of names that are not there (every function of a
+ * vmlinux base against a module's few placeholders): a name whose length
+ * and first byte no entry has is turned away before it is hashed.
+ */
 struct btfids_sym *btfids_names_find(const struct btfids_names *n, const char *name)
 {
 	size_t len;
-	__u32 *slot;
+	__u32 *slot, bit;
 
 	if (!n->nr)
 		return NULL;
 	len = strlen(name);
+	bit = filter_bit(name, len);
+	if (!(n->filter[bit / 64] >> (bit % 64) & 1))
+		return NULL;
 	slot = find_slot(n, name, len, name_hash(name, len));
 	return *slot ? &n->syms[*slot - 1] : NULL;
 }
@@ -105,7 +119,7 @@ struct btfids_sym *btfids_names_find(const struct btfids_names *n, const char *n
 struct btfids_sym *btfids_names_add(struct btfids_names *n, const char *name,
 				    size_t len, bool *added)
 {
-	__u32 *slot, hash = name_hash(name, len);
+	__u32 *slot, hash = name_hash(name, len), bit;
 	struct btfids_sym *s;
 
 	if ((n->nr + 1) * 2 > n->nr_slots && grow_index(n))
@@ -123,6 +137,8 @@ struct btfids_sym *btfids_names_add(struct btfids_names *n, const char *name,
 	if (!s->name)
 		return NULL;
 	s->hash = hash;
+	bit = filter_bit(s->name, len);
+	n->filter[bit / 64] |= 1ULL << (bit % 64);
 	*slot = ++n->nr;
 	return s;
 }
