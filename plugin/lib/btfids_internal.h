@@ -162,6 +162,7 @@ int btfids_write_atomic(const struct btfids_opts *opts, const char *path,
 
 /* edit.c */
 int edit_init(struct btf_edit *e, const struct btf *btf);
+int edit_strings_of(const struct btf *btf, const char **strs, __u32 *len);
 void edit_free(struct btf_edit *e);
 __u32 edit_type_cnt(const struct btf_edit *e);
 const struct btf_type *edit_type(const struct btf_edit *e, __u32 id);

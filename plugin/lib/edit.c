@@ -142,6 +142,21 @@ int edit_init(struct btf_edit *e, const struct btf *btf)
 	return read_header(btf, e);
 }
 
+/* The own string section of @btf: where it starts, how long it is. */
+int edit_strings_of(const struct btf *btf, const char **strs, __u32 *len)
+{
+	enum btf_endianness host = host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
+	struct btf_edit e = { .swap = btf__endianness(btf) != host };
+	int err;
+
+	err = read_header(btf, &e);
+	if (err)
+		return err;
+	*strs = e.strs;
+	*len = e.hdr.str_len;
+	return 0;
+}
+
 /*
  * The base's strings, needed only to add strings: looked up on demand, as
  * getting them may make libbpf lay out the whole base again.
@@ -149,19 +164,13 @@ int edit_init(struct btf_edit *e, const struct btf *btf)
 static int load_base_strings(struct btf_edit *e)
 {
 	const struct btf *base = btf__base_btf(e->btf);
-	struct btf_edit base_edit;
 	int err;
 
 	if (!base)
 		return 0;
-	base_edit.swap = e->swap;	/* a base has its split BTF's byte order */
-	err = read_header(base, &base_edit);
-	if (err)
-		return err;
-	e->base_strs = base_edit.strs;
-	e->base_strs_len = base_edit.hdr.str_len;
-	e->start_str_off = base_edit.hdr.str_len;
-	return 0;
+	err = edit_strings_of(base, &e->base_strs, &e->base_strs_len);
+	e->start_str_off = e->base_strs_len;
+	return err;
 }
 
 void edit_free(struct btf_edit *e)

@@ -34,6 +34,67 @@ static int load_err(struct btfids *b, const char *what, const char *path, int er
 	return err;
 }
 
+/* @off names a base string's start: offset 0, or just after a NUL. */
+static bool starts_base_string(const char *strs, __u32 off)
+{
+	return !off || !strs[off - 1];
+}
+
+/* A name, member, parameter or enumerator name of @t that does not. */
+static __u32 misplaced_name(const char *strs, __u32 len, const struct btf_type *t)
+{
+	__u32 i, vlen = btf_vlen(t), off = t->name_off;
+
+	if (off < len && !starts_base_string(strs, off))
+		return off;
+	for (i = 0; i < vlen; i++) {
+		if (btf_is_composite(t))
+			off = btf_members(t)[i].name_off;
+		else if (btf_is_func_proto(t))
+			off = btf_params(t)[i].name_off;
+		else if (btf_is_enum(t))
+			off = btf_enum(t)[i].name_off;
+		else if (btf_is_enum64(t))
+			off = btf_enum64(t)[i].name_off;
+		else
+			break;
+		if (off < len && !starts_base_string(strs, off))
+			return off;
+	}
+	return 0;
+}
+
+/*
+ * Split BTF names strings of its base by offset. Loaded on another base,
+ * they land inside that base's strings; libbpf checks only that they are
+ * in range. Refuse a base with another byte order, or one whose strings
+ * the split BTF's names do not start at.
+ */
+static int check_base_fits(struct btfids *b, const char *base_path)
+{
+	__u32 id, n = btf__type_cnt(b->btf), len, off;
+	const char *strs;
+
+	if (btf__endianness(b->base) != btf__endianness(b->btf)) {
+		pr_err(b, "btfids: %s: split BTF and base %s differ in byte order\n",
+		       b->btf_path, base_path);
+		return -EINVAL;
+	}
+	if (edit_strings_of(b->base, &strs, &len)) {
+		pr_err(b, "btfids: %s: unusable base BTF header\n", base_path);
+		return -EINVAL;
+	}
+	for (id = btf__type_cnt(b->base); id < n; id++) {
+		off = misplaced_name(strs, len, btf__type_by_id(b->btf, id));
+		if (off) {
+			pr_err(b, "btfids: %s: type [%u] names offset %u, inside a string of base %s: built on another base?\n",
+			       b->btf_path, id, off, base_path);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int btfids__load_btf(struct btfids *b, const char *btf_path, const char *base_path)
 {
 	struct btf *base = NULL, *btf;
@@ -67,7 +128,7 @@ int btfids__load_btf(struct btfids *b, const char *btf_path, const char *base_pa
 	b->btf = btf;
 	b->base = base;
 	b->own_btf = true;
-	return 0;
+	return base ? check_base_fits(b, base_path) : 0;
 }
 
 int btfids__set_btf(struct btfids *b, struct btf *btf, struct btf *base)

@@ -248,6 +248,35 @@ case=btf-header-lies
 cp types.BTF.1 lies.BTF && printf '\xff\xff\x00\x00' | dd of=lies.BTF bs=1 seek=20 conv=notrunc status=none
 CULPRIT=lies.BTF; expect 255 "cannot load BTF" "$W/good.o" --btf lies.BTF
 
+case=base-byte-order
+# split BTF of a little-endian module on a big-endian base
+cat > modx.c <<'EOF2'
+struct foo { int a; };
+struct bar { struct foo f; int a; long b; };
+int modfunc(struct bar *b) { return b->a; }
+EOF2
+gcc -g -c modx.c -o modx.o && "$PAHOLE" -J --btf_base types.BTF.1 --btf_encode_detached=modx.BTF.1 modx.o
+if s390x-linux-gnu-gcc -g -c types.c -o types.s390x.o 2> /dev/null &&
+   "$PAHOLE" -J --btf_encode_detached=types.s390x.BTF types.s390x.o; then
+	CULPRIT=modx.BTF.1; expect 255 "differ in byte order" "$W/good.o" --btf modx.BTF.1 --btf_base types.s390x.BTF
+else
+	fail "could not build the s390x base"
+fi
+
+case=base-not-the-one
+# the base's strings moved: the NUL before the string "a", which the split
+# BTF names by offset, becomes a letter; libbpf still loads the pair
+python3 - types.BTF.1 types.moved.BTF <<'EOF2'
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+hdr_len, type_off, type_len, str_off, str_len = struct.unpack_from('<IIIII', b, 4)
+strs = hdr_len + str_off
+i = b.index(b'\0a\0', strs, strs + str_len)
+b[i] = ord('x')
+open(sys.argv[2], 'wb').write(b)
+EOF2
+CULPRIT=modx.BTF.1; expect 255 "inside a string of base .*built on another base" "$W/good.o" --btf modx.BTF.1 --btf_base types.moved.BTF
+
 case=output-is-directory
 cp good.o outdir.o && mkdir -p outdir.o.BTF
 "$BTFIDS" --btf types.BTF.1 outdir.o 2> err.txt; status=$?
