@@ -79,26 +79,12 @@ if [ -z "${BTF_CMP:-}" ]; then
 	esac
 fi
 
-# one run at a time: runs share build/tests (fixtures and scratch space)
-mkdir -p "$OUT"
-exec 9>"$OUT/.run-diff.lock"
-if ! flock -n 9; then
-	echo "# waiting for another run-diff.sh to finish" >&2
-	flock 9
-fi
-
-# (re)build the fixtures when missing or older than their sources
-stamp=$OUT/.fixtures-stamp
-deps=("$TESTS/fixtures" "$TESTS/include" "$TESTS/build-fixtures.sh")
-for t in "${PAHOLE:-$ROOT/build/tools/pahole}" "${BASE_RESOLVER:-$ROOT/build/oracle/resolve_btfids}"; do
-	[ -e "$t" ] && deps+=("$t")
-done
-if [ ! -f "$stamp" ] || [ -n "$(find "${deps[@]}" -newer "$stamp" -print -quit)" ]; then
-	if ! OUT=$OUT "$TESTS/build-fixtures.sh" >&2; then
-		echo "run-diff: building the fixtures failed" >&2
-		exit 2
-	fi
-	touch "$stamp"
+# the fixtures, under the lock over build/tests
+. "$TESTS/fixtures-ready.sh"
+if ! fixtures_ready "$OUT/fixtures.log"; then
+	echo "run-diff: building the fixtures failed:" >&2
+	tail -n 20 "$OUT/fixtures.log" >&2
+	exit 2
 fi
 
 rm -rf "$WORK"

@@ -109,27 +109,10 @@ fi
 [ -f "$PLUGIN" ] || setup_fail "no plugin at $PLUGIN (make)"
 [ -x "$BTFIDS" ] || setup_fail "no btfids at $BTFIDS (make)"
 
-# One run at a time over build/tests: run-diff.sh rebuilds the fixtures
-# under the same lock.
-mkdir -p "$OUT" || setup_fail "cannot create $OUT"
-exec 9>"$OUT/.run-diff.lock"
-if ! flock -n 9; then
-	echo "# waiting for another run over build/tests to finish" >&2
-	flock 9
-fi
-
-# The fixtures, (re)built as run-diff.sh does: when missing or older
-# than their sources.  They use build/tools/pahole for their own inputs.
-stamp=$OUT/.fixtures-stamp
-deps=("$TESTS/fixtures" "$TESTS/include" "$TESTS/build-fixtures.sh")
-for t in "${PAHOLE:-$ROOT/build/tools/pahole}" "${BASE_RESOLVER:-$ROOT/build/oracle/resolve_btfids}"; do
-	[ -e "$t" ] && deps+=("$t")
-done
-if [ ! -f "$stamp" ] || [ -n "$(find "${deps[@]}" -newer "$stamp" -print -quit)" ]; then
-	OUT=$OUT bash "$TESTS/build-fixtures.sh" >"$OUT/plugin-fixtures.log" 2>&1 ||
-		setup_fail "building the fixtures failed: $(tail -n 5 "$OUT/plugin-fixtures.log" | tr '\n' '|')"
-	touch "$stamp"
-fi
+# the fixtures, under the lock over build/tests (as run-diff.sh)
+. "$TESTS/fixtures-ready.sh"
+fixtures_ready "$OUT/plugin-fixtures.log" ||
+	setup_fail "building the fixtures failed: $(tail -n 5 "$OUT/plugin-fixtures.log" | tr '\n' '|')"
 FIXTURES=$(sed -n 's/^FIXTURES="\(.*\)"$/\1/p' "$TESTS/build-fixtures.sh")
 [ -n "$FIXTURES" ] || setup_fail "cannot read the fixture list of tests/build-fixtures.sh"
 MODULES="mod mod_basekf mod_noids"
