@@ -176,7 +176,6 @@ int edit_add_decl_tag(struct btf_edit *e, const char *value, __u32 ref, int comp
 int edit_add_func_proto(struct btf_edit *e, __u32 ret);
 int edit_add_func_param(struct btf_edit *e, const char *name, __u32 type);
 int edit_write_raw(const struct btf_edit *e, const __u32 *order, void **raw, __u32 *size);
-void edit_swap_raw(void *raw, __u32 hdr_len, __u32 types_len);
 
 /* stages */
 int btfids_collect(struct btfids *b);

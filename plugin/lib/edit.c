@@ -414,6 +414,8 @@ int edit_add_func_param(struct btf_edit *e, const char *name, __u32 type)
 	return 0;
 }
 
+static void edit_swap_raw(void *raw, __u32 hdr_len, __u32 types_len);
+
 struct remap {
 	const struct btf_edit *e;
 	const __u32 *new_id;	/* old own index -> new id */
@@ -506,7 +508,7 @@ out:
 }
 
 /* Host to foreign byte order: every field of a header and type is 32 bits but the first two. */
-void edit_swap_raw(void *raw, __u32 hdr_len, __u32 types_len)
+static void edit_swap_raw(void *raw, __u32 hdr_len, __u32 types_len)
 {
 	struct btf_header *hdr = raw;
 	__u32 i, *w;
