@@ -483,19 +483,8 @@ run_group() {
 	*) resolve_cases "$1"; patch_cases "$1"; many_cases "$1" ;;
 	esac
 }
-if [ "${JOBS:-$(nproc)}" -gt 1 ]; then
-	for g in $groups; do
-		run_group "$g" >"$WORK/log.$g" 2>&1 &
-	done
-	wait
-	for g in $groups; do
-		cat "$WORK/log.$g"
-	done
-else
-	for g in $groups; do
-		run_group "$g" | tee "$WORK/log.$g"
-	done
-fi
+# shellcheck disable=SC2086
+run_groups $groups
 
 PASSED=$(cat "$WORK"/log.* | grep -c '^ok ')
 FAILED=$(cat "$WORK"/log.* | grep -c '^FAIL ')

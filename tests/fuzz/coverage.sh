@@ -42,21 +42,12 @@ fi
 
 rm -rf "$COV"
 mkdir -p "$COV"
-# the fixtures the harnesses embed, as tests/fuzz/run.sh prepared them
-defs() {
-	case $1 in
-	collect) DEFS=("-DFZ_BTF_PATH=\"$FZ/fixed/kfuncs-i386.BTF\"") ;;
-	btf) DEFS=("-DFZ_ELF_PATH=\"$FZ/fixed/kfuncs-i386.o\"") ;;
-	btf_split) DEFS=("-DFZ_ELF_PATH=\"$FZ/fixed/mod-x86_64.o\""
-			 "-DFZ_BASE_PATH=\"$FZ/fixed/base-x86_64.BTF\"") ;;
-	*) DEFS=() ;;
-	esac
-}
+. "$TOP/tests/fuzz/harness-defs.sh"
 
 BINS=()
 for h in $HARNESSES; do
 	[ -f "$HERE/fuzz_$h.c" ] || die "no harness $h"
-	defs "$h"
+	harness_defs "$h"
 	bin=$COV/fuzz_$h
 	# shellcheck disable=SC2086
 	"$CLANG" -std=gnu11 -g -O1 -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping \

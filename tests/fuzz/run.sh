@@ -166,15 +166,7 @@ for src in "$TOP"/plugin/lib/*.c; do
 	fi
 done
 
-harness_defs() {	# HARNESS: DEFS=( -D options naming its embedded fixtures )
-	case $1 in
-	collect) DEFS=("-DFZ_BTF_PATH=\"$FZ/fixed/kfuncs-i386.BTF\"") ;;
-	btf) DEFS=("-DFZ_ELF_PATH=\"$FZ/fixed/kfuncs-i386.o\"") ;;
-	btf_split) DEFS=("-DFZ_ELF_PATH=\"$FZ/fixed/mod-x86_64.o\""
-			 "-DFZ_BASE_PATH=\"$FZ/fixed/base-x86_64.BTF\"") ;;
-	*) DEFS=() ;;
-	esac
-}
+. "$TOP/tests/fuzz/harness-defs.sh"
 
 for h in $HARNESSES; do
 	bin=$FZ/bin/fuzz_$h

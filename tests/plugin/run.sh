@@ -699,19 +699,8 @@ run_group() {
 if [ -z "${PAHOLE_STOCK:-}" ]; then
 	skip "stock/*" "PAHOLE_STOCK not set (the unpatched pahole of the same version, to check that the patched one writes the same bytes without a plugin)" >"$WORK/log.0stock"
 fi
-if [ "${JOBS:-$(nproc)}" -gt 1 ]; then
-	for g in $groups; do
-		run_group "$g" >"$WORK/log.$g" 2>&1 &
-	done
-	wait
-	for g in $groups; do
-		cat "$WORK/log.$g"
-	done
-else
-	for g in $groups; do
-		run_group "$g" | tee "$WORK/log.$g"
-	done
-fi
+# shellcheck disable=SC2086
+run_groups $groups
 [ -f "$WORK/log.0stock" ] && cat "$WORK/log.0stock"
 
 PASSED=$(cat "$WORK"/log.* | grep -c '^ok ')
