@@ -42,8 +42,10 @@ ORACLE=$B/oracle
 CONFIG_MK=$B/config.mk
 
 STEPS=(packages apt libbpf ksrc oracle-tree oracle pahole)
+STEPS_PREFIX=bootstrap
+STEPS_LOCK=$B/.bootstrap.lock
 
-SYS_PACKAGES=(gcc make clang llvm lld libelf-dev zlib1g-dev pkg-config
+SYS_PACKAGES=(gcc make clang llvm lld libelf-dev zlib1g-dev pkg-config cmake libdw-dev
 	      elfutils gcc-s390x-linux-gnu binutils-s390x-linux-gnu xz-utils
 	      valgrind debian-archive-keyring libclang-rt-14-dev python3 strace)
 
@@ -59,6 +61,9 @@ TOOLS_LIB_OBJS=(rbtree zalloc string ctype str_error_r)
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES O OUTPUT V \
 	CFLAGS CPPFLAGS LDFLAGS EXTRA_CFLAGS EXTRA_LDFLAGS
 
+# shellcheck source=scripts/steps.sh
+. "$TOP/scripts/steps.sh"
+
 export APT_ROOT=${APT_ROOT:-$B/apt}
 # shellcheck source=scripts/apt-private.sh
 . "$TOP/scripts/apt-private.sh"
@@ -68,20 +73,7 @@ export APT_ROOT=${APT_ROOT:-$B/apt}
 
 die()
 {
-	echo "bootstrap: $*" >&2
-	exit 1
-}
-
-# stamp_ok NAME KEY: the step NAME last completed with the same KEY.
-stamp_ok()
-{
-	[ -f "$STAMPS/$1" ] && [ "$(cat "$STAMPS/$1")" = "$2" ]
-}
-
-stamp_write()
-{
-	mkdir -p "$STAMPS"
-	printf '%s\n' "$2" > "$STAMPS/$1"
+	steps_die "$@"
 }
 
 # Note: pipelines below use "grep ... >/dev/null", never "grep -q": with
@@ -583,77 +575,7 @@ pahole_build()
 }
 
 # ---------------------------------------------------------------------------
-# driver
+# driver (scripts/steps.sh)
 
-elapsed()
-{
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fs", b - a }'
-}
-
-# run_step INDEX NAME: one progress line; the build itself goes to the log.
-run_step()
-{
-	local idx=$1 fn=${2//-/_} log=$LOGS/$2.log t0 rc=0
-
-	printf 'bootstrap: [%d/%d] %s ... ' "$idx" "${#STEPS[@]}" "$("${fn}_desc")"
-	if "${fn}_cached"; then
-		echo "cached"
-		return 0
-	fi
-
-	t0=$(date +%s.%N)
-	# A background subshell keeps set -e in force inside the step;
-	# running it as an if/|| condition would silently disable it.
-	(
-		set -E
-		trap 'echo "bootstrap: failed (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
-		"${fn}_build"
-	) </dev/null >"$log" 2>&1 &
-	wait $! || rc=$?
-	if [ "$rc" -ne 0 ]; then
-		echo "FAILED (exit $rc)"
-		echo "bootstrap: last lines of $log:" >&2
-		tail -n 30 "$log" | sed 's/^/  | /' >&2
-		exit 1
-	fi
-	echo "done ($(elapsed "$t0" "$(date +%s.%N)"))"
-}
-
-usage()
-{
-	echo "usage: $0 [all | ${STEPS[*]}]..."
-}
-
-main()
-{
-	local want=" " arg i
-
-	for arg in "$@"; do
-		case " all ${STEPS[*]} " in
-		*" $arg "*) want+="$arg " ;;
-		*)
-			usage >&2
-			exit 2
-			;;
-		esac
-	done
-	[ "$want" = " " ] && want=" all "
-
-	mkdir -p "$B" "$DL" "$LOGS" "$STAMPS"
-	# One bootstrap at a time per build tree (parallel "make check"s).
-	exec 9>"$B/.bootstrap.lock"
-	flock 9
-	for i in "${!STEPS[@]}"; do
-		case "$want" in
-		*" all "* | *" ${STEPS[$i]} "*) run_step $((i + 1)) "${STEPS[$i]}" ;;
-		esac
-	done
-}
-
-case "${1:-}" in
--h | --help)
-	usage
-	exit 0
-	;;
-esac
-main "$@"
+mkdir -p "$B" "$DL"
+steps_main "$@"
