@@ -29,7 +29,8 @@ TESTS=$ROOT/tests
 OUT=${OUT:-$ROOT/build/tests}
 PAHOLE=${PAHOLE:-$ROOT/build/tools/pahole}
 ARCHES=${ARCHES:-"x86_64 i386 s390x"}
-FEATURES=encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs,attributes
+. "$ROOT/tests/kernel-flags.sh"
+FEATURES=$KERNEL_BTF_FEATURES
 
 if [ -z "${BASE_RESOLVER:-}" ]; then
 	BASE_RESOLVER=$ROOT/build/oracle/resolve_btfids

@@ -41,7 +41,8 @@ PLUGIN=${PLUGIN:-$B/btfids.so}
 case $PLUGIN in /*) ;; *) PLUGIN=$PWD/$PLUGIN ;; esac
 VM_RUNS=${VM_RUNS:-3}
 MOD_RUNS=${MOD_RUNS:-5}
-FEATURES=${FEATURES:-encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs,attributes}
+. "$TOP/tests/kernel-flags.sh"
+FEATURES=${FEATURES:-$KERNEL_BTF_FEATURES}
 OUTDIR=$B/bench
 
 if [ "$PLUGIN" = "$B/btfids.so" ] && ! make -q -s -C "$TOP" "$PLUGIN" >/dev/null 2>&1; then

@@ -58,7 +58,8 @@ SHIM
 chmod +x bin/resolve_btfids
 
 export PAHOLE=$W/bin/pahole OBJCOPY=objcopy RESOLVE_BTFIDS=$ORACLE
-export PAHOLE_FLAGS="-j2 --btf_features=encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs,attributes"
+. "$TOP/tests/kernel-flags.sh"
+export PAHOLE_FLAGS="-j2 --btf_features=$KERNEL_BTF_FEATURES"
 
 detected=$("$PAHOLE" --resolve_btfids --version > /dev/null 2>&1 && echo y)
 if [ "$detected" = y ]; then

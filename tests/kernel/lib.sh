@@ -41,8 +41,9 @@ N_BIG_MODULES=${N_BIG_MODULES:-3}
 TOOL_TIMEOUT=${TOOL_TIMEOUT:-600}
 
 # Linux 7.2's scripts/Makefile.btf for pahole 1.32, with -J and -j2.
-# shellcheck disable=SC2054
-PAHOLE_FLAGS=(-J -j2 --btf_features=encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs,attributes,layout --lang_exclude=rust)
+# shellcheck source=tests/kernel-flags.sh
+. "$TOP/tests/kernel-flags.sh"
+PAHOLE_FLAGS=("${KERNEL_PAHOLE_FLAGS[@]}")
 
 DBG_PKG=linux-image-$KVER-dbg
 MOD_PKG=linux-modules-$KVER

@@ -15,7 +15,8 @@ ORACLE=${ORACLE:-$BUILD/oracle/resolve_btfids}
 PAHOLE=${PAHOLE:-$BUILD/tools/pahole}
 N=${RANDOM_CASES:-60}
 W=$BUILD/tests/random
-FEATURES=encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs,attributes
+. "$TOP/tests/kernel-flags.sh"
+FEATURES=$KERNEL_BTF_FEATURES
 passed=0 failed=0
 
 for tool in "$BTFIDS" "$ORACLE" "$PAHOLE"; do
