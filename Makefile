@@ -3,7 +3,11 @@
 # make            libbtfids.a and the btfids command, in build/
 # make example    bootstrap, then run btfids on the bundled example
 # make check      bootstrap, then every test (the CI entry point)
+# make pahole     pahole from DWARVES_SRC with dwarves-patches/ (build/pahole)
+#                 and stock (build/pahole-stock); make pahole-1.31 likewise
 # make check-kernel  the differential test on Debian's 7.2 kernel (heavy)
+# make check-boot Linux 7.2 built two-step and in one pahole run, booted in
+#                 qemu (heavy: about 20 minutes)
 # make bench      btfids against resolve_btfids on a real kernel (heavy)
 # make install    btfids to PREFIX/bin, btfids.so to PLUGINDIR (pahole's)
 
@@ -36,14 +40,22 @@ LIBDIR	  ?= $(PREFIX)/lib
 # must match the PAHOLE_PLUGIN_DIR pahole was built with
 PLUGINDIR ?= $(LIBDIR)/dwarves/plugins
 
-.PHONY: all bootstrap example check check-kernel bench clean unit-tests install
+# The dwarves sources pahole is built from (scripts/pahole.sh): a tarball
+# or a source directory; by default the snapshots in ../shared/dwarves.
+DWARVES_DIR ?= $(abspath $(TOP)/../shared/dwarves)
+DWARVES_SRC ?= $(DWARVES_DIR)/dwarves-1436daf.tar.gz
+DWARVES_131 ?= $(DWARVES_DIR)/dwarves-1.31.tar.gz
+PAHOLE_SH   := bash $(TOP)/scripts/pahole.sh
+
+.PHONY: all bootstrap example check check-kernel check-boot bench clean unit-tests install
+.PHONY: pahole pahole-1.31 paholes
 
 all: $(BTFIDS) $(PLUGIN)
 
 unit-tests: $(UNIT_TESTS)
 
 $(CONFIG):
-	@bash $(TOP)/scripts/bootstrap.sh libbpf
+	@bash $(TOP)/scripts/bootstrap.sh packages apt libbpf
 
 $(BUILD)/obj/lib/%.o: $(TOP)/plugin/lib/%.c $(LIB_HDRS) | $(CONFIG)
 	@mkdir -p $(dir $@)
@@ -70,13 +82,32 @@ $(BUILD)/tests/unit/%: $(TOP)/tests/unit/%.c $(LIBBTFIDS) $(LIB_HDRS)
 bootstrap:
 	@bash $(TOP)/scripts/bootstrap.sh
 
+pahole: $(PLUGIN)
+	@DWARVES_SRC='$(DWARVES_SRC)' OUT=$(BUILD)/pahole $(PAHOLE_SH)
+	@DWARVES_SRC='$(DWARVES_SRC)' OUT=$(BUILD)/pahole-stock PATCHES=none $(PAHOLE_SH)
+
+pahole-1.31: $(PLUGIN)
+	@DWARVES_SRC='$(DWARVES_131)' OUT=$(BUILD)/pahole-1.31 $(PAHOLE_SH)
+	@DWARVES_SRC='$(DWARVES_131)' OUT=$(BUILD)/pahole-1.31-stock PATCHES=none $(PAHOLE_SH)
+
+# Every pahole whose dwarves source is here; without one the plugin
+# suites say why they cannot run.
+paholes:
+	@if [ -e '$(DWARVES_SRC)' ]; then $(MAKE) --no-print-directory pahole; \
+	else echo "pahole: no dwarves source at $(DWARVES_SRC) (set DWARVES_SRC): plugin suites will be skipped"; fi
+	@if [ -e '$(DWARVES_131)' ]; then $(MAKE) --no-print-directory pahole-1.31; fi
+
 example: bootstrap
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all paholes
 	@bash $(TOP)/scripts/example.sh
 
 check: bootstrap
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all paholes
 	@bash $(TOP)/tests/run-all.sh
+
+check-boot: bootstrap
+	@$(MAKE) --no-print-directory all pahole
+	@bash $(TOP)/tests/boot/run.sh
 
 check-kernel: bootstrap
 	@$(MAKE) --no-print-directory all

@@ -40,6 +40,13 @@ run_suite()
 	fi
 }
 
+# The paholes `make paholes` built (scripts/pahole.sh): patched and stock,
+# from DWARVES_SRC and from v1.31; a PAHOLE_PATCHED given by the caller wins.
+exe() { [ -x "$1" ] && echo "$1"; }
+: "${PAHOLE_PATCHED=$(exe "$BUILD/pahole/pahole")}"
+: "${PAHOLE_STOCK=$(exe "$BUILD/pahole-stock/pahole")}"
+export PAHOLE_PATCHED PAHOLE_STOCK
+
 make -s -C "$TOP" all unit-tests >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 run_suite unit "$BUILD/tests/unit/test_stages"
@@ -47,15 +54,21 @@ run_suite differential bash "$TOP/tests/run-diff.sh"
 run_suite errors bash "$TOP/tests/errors/run.sh"
 run_suite random bash "$TOP/tests/random/run.sh"
 run_suite atomic bash "$TOP/tests/atomic/run.sh"
-# these two need PAHOLE_PATCHED (a pahole with dwarves-patches/) and say so
-[ -f "$TOP/tests/plugin/run.sh" ] && run_suite plugin bash "$TOP/tests/plugin/run.sh"
+# these need PAHOLE_PATCHED (a pahole with dwarves-patches/) and say so
+run_suite plugin bash "$TOP/tests/plugin/run.sh"
 run_suite integration bash "$TOP/tests/integration/gen-btf.sh"
+if [ -x "$BUILD/pahole-1.31/pahole" ]; then
+	run_suite plugin-1.31 env PAHOLE_PATCHED="$BUILD/pahole-1.31/pahole" \
+		PAHOLE_STOCK="$(exe "$BUILD/pahole-1.31-stock/pahole")" \
+		WORK="$BUILD/tests/plugin-1.31" bash "$TOP/tests/plugin/run.sh"
+fi
 
 # CI (.ci/run) sets BTFIDS_FULL=1: the heavier suites as well
 if [ -n "${BTFIDS_FULL:-}" ]; then
 	run_suite sanitize bash "$TOP/tests/sanitize/run.sh"
 	run_suite fuzz env FUZZ_BUDGET= FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash "$TOP/tests/fuzz/run.sh"
 	run_suite kernel bash "$TOP/tests/kernel/run.sh"
+	run_suite plugin-kernel bash "$TOP/tests/plugin/kernel.sh"
 	run_suite valgrind bash "$TOP/tests/sanitize/valgrind.sh"
 fi
 

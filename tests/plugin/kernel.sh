@@ -10,12 +10,13 @@
 #   two steps   PAHOLE_PATCHED FLAGS [--btf_base vmlinux]
 #                   --btf_encode_detached=X.BTF.1 X
 #               ORACLE --btf X.BTF.1 [--btf_base vmlinux] [--distill_base] X
-# with FLAGS the kernel's for this pahole (scripts/Makefile.btf):
-#   -J -j2 --btf_features=encode_force,var,float,enum64,decl_tag,type_tag,
-#   optimized_func,consistent_func,decl_tag_kfuncs,attributes --lang_exclude=rust
+# with FLAGS the kernel's for this pahole (scripts/Makefile.btf, as
+# tests/kernel-flags.sh has them).
 # Both must succeed (or both fail), print the same "WARN:" lines and write
 # the same files (X.BTF, X.BTF_ids, X.BTF.base), byte for byte.  Cases:
 #   vmlinux          Debian's vmlinux (debug package; its .BTF_ids as shipped)
+#   vmlinux:-jN      the single run with -j1 and -j8 (and
+#                    reproducible_build) writes the bytes of the -j2 one
 #   vmlinux-pre      the copy whose .BTF_ids tests/kernel/run.sh put back in
 #                    its pre-resolution state (if that run left it behind)
 #   mod:M:split      each module of tests/kernel/lib.sh's selection, on vmlinux
@@ -66,7 +67,8 @@ case $PAHOLE_PATCHED in /*) ;; *) PAHOLE_PATCHED=$PWD/$PAHOLE_PATCHED ;; esac
 PLUGIN=${PLUGIN:-$B/btfids.so}
 case $PLUGIN in /*) ;; *) PLUGIN=$PWD/$PLUGIN ;; esac
 MIN_MODULES=${MIN_MODULES:-30}
-FEATURES=${FEATURES:-encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs,attributes}
+. "$TOP/tests/kernel-flags.sh"
+FEATURES=${FEATURES:-$KERNEL_BTF_FEATURES}
 KFLAGS=(-J -j2 --btf_features="$FEATURES" --lang_exclude=rust)
 W=$K/plugin
 BTFINFO=$TOP/tests/btfinfo.py
@@ -180,6 +182,28 @@ run_case "$W/vmlinux" "$VMLINUX" vmlinux "" 0
 compare_case vmlinux "$W/vmlinux" vmlinux ""
 [ "$(stat -c '%s %Y' "$VMLINUX")" = "$vm_stat" ] || fail vmlinux:input "vmlinux was modified"
 progress "vmlinux: $(files "$W/vmlinux/single")"
+
+# -j: the single run with -j1 and -j8 writes what it writes with -j2
+# (pahole merges its threads' BTF before the plugin sees it)
+for j in 1 8; do
+	d=$W/vmlinux-j$j
+	rm -rf "$d" && mkdir -p "$d" && ln -s "$VMLINUX" "$d/vmlinux"
+	(cd "$d" && timeout "$TOOL_TIMEOUT" "$PAHOLE_PATCHED" "${KFLAGS[@]/#-j2/-j$j}" \
+		--btf_features=+reproducible_build --btf_plugin="$PLUGIN" \
+		--btf_encode_detached=vmlinux.BTF vmlinux) >"$d.out" 2>"$d.err"
+	rc=$? why=""
+	rm -f "$d/vmlinux"
+	if [ $rc != 0 ]; then
+		why="exit $rc: $(tail -c 300 "$d.err" | tr '\n' '|')"
+	elif [ "$(files "$d")" != "$(files "$W/vmlinux/single")" ]; then
+		why="files [$(files "$d")], -j2 [$(files "$W/vmlinux/single")]"
+	else
+		for f in $(files "$d"); do
+			cmp -s "$d/$f" "$W/vmlinux/single/$f" || why="$why$f differs from -j2's; "
+		done
+	fi
+	if [ -z "$why" ]; then pass "vmlinux:-j$j"; else fail "vmlinux:-j$j" "${why%; }"; fi
+done
 
 PRE=$C/pre/vmlinux
 if [ -f "$PRE" ]; then

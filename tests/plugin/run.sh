@@ -35,9 +35,8 @@
 #
 # Also:
 #   jobs/...    -j1, -j2, -j8 with --btf_features=+reproducible_build give
-#               the same bytes: the largest fixture, a module in distill
-#               mode, and the real kernel's vmlinux if tests/kernel/lib.sh
-#               has unpacked it (about 1.5 min; PLUGIN_KERNEL=0 skips it)
+#               the same bytes: the largest fixture and a module in distill
+#               mode (tests/plugin/kernel.sh does the same on vmlinux)
 #   stock/...   with PAHOLE_STOCK (the unpatched pahole of the same
 #               version): without a plugin flag, PAHOLE_PATCHED writes the
 #               same bytes as PAHOLE_STOCK (detached files; ELF files with
@@ -54,22 +53,22 @@
 # Environment: PAHOLE_PATCHED, PAHOLE_STOCK, PLUGIN (default
 # build/btfids.so, rebuilt with make when stale), ORACLE (default
 # build/oracle/resolve_btfids), BTFIDS (default build/btfids), FEATURES,
-# ARCHES, PLUGIN_KERNEL, PLUGIN_VMLINUX, JOBS (1 = groups one after the
-# other), KEEP, TIMEOUT.
+# ARCHES, WORK (scratch directory, default build/tests/plugin), JOBS (1 =
+# groups one after the other), KEEP, TIMEOUT.
 set -u
 set -o pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TESTS=$ROOT/tests
 OUT=${OUT:-$ROOT/build/tests}
-WORK=$OUT/plugin
+WORK=${WORK:-$OUT/plugin}
 PLUGIN=${PLUGIN:-$ROOT/build/btfids.so}
 ORACLE=${ORACLE:-$ROOT/build/oracle/resolve_btfids}
 BTFIDS=${BTFIDS:-$ROOT/build/btfids}
-FEATURES=${FEATURES:-encode_force,var,float,enum64,decl_tag,type_tag,optimized_func,consistent_func,decl_tag_kfuncs,attributes}
+. "$ROOT/tests/kernel-flags.sh"
+FEATURES=${FEATURES:-$KERNEL_BTF_FEATURES}
 ARCHES=${ARCHES:-"x86_64 i386 s390x"}
 TIMEOUT=${TIMEOUT:-120}
-KTIMEOUT=${KTIMEOUT:-900}
 PY=${PYTHON:-python3}
 
 if [ -z "${PAHOLE_PATCHED:-}" ]; then
@@ -454,23 +453,13 @@ jobs_case() {
 }
 
 jobs_cases() {
-	local A=$OUT/x86_64 big vml
+	local A=$OUT/x86_64 big
 	# the largest fixture by its BTF
 	big=$(cd "$A" && ls -S -- *.o.BTF.1 *.exe.BTF.1 2>/dev/null | head -n 1)
 	big=${big%.BTF.1}
 	jobs_case "jobs/x86_64/$big" "$A/$big" "$TIMEOUT"
 	jobs_case "jobs/x86_64/mod.o/distill" "$A/mod.o" "$TIMEOUT" \
 		--btf_base "$A/base.vmlinux" --btf_features=distilled_base
-	if [ "${PLUGIN_KERNEL:-1}" = 0 ]; then
-		skip "jobs/vmlinux" "PLUGIN_KERNEL=0"
-		return
-	fi
-	vml=${PLUGIN_VMLINUX:-$(ls "$ROOT"/build/kernel/dbg/usr/lib/debug/lib/modules/*/vmlinux 2>/dev/null | head -n 1)}
-	if [ -z "$vml" ] || [ ! -f "$vml" ]; then
-		skip "jobs/vmlinux" "no kernel vmlinux under build/kernel/dbg (make check-kernel unpacks it)"
-		return
-	fi
-	jobs_case "jobs/vmlinux" "$vml" "$KTIMEOUT" --lang_exclude=rust
 }
 
 # ---------------------------------------------------------------- cli
