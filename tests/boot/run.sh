@@ -1,0 +1,586 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/boot/run.sh - `make check-boot`: a Linux 7.2 kernel built through
+# the single pahole run, compared with the kernel's own two steps, booted,
+# and judged by its BPF verifier.
+#
+# Build steps (scripts/steps.sh: one progress line each, cached on stamps):
+#   packages   Debian 12 packages: flex bison bc cpio time qemu-system-x86
+#              busybox-static
+#   source     the whole linux-source-7.2 tree (build/boot/linux-source-7.2)
+#   config     tinyconfig + tests/boot/kernel.config in build/boot/obj, every
+#              line of the fragment checked to have taken effect
+#   two-step   bzImage and modules with Linux 7.2's unchanged scripts: pahole,
+#              then the tree's resolve_btfids; kept in build/boot/two
+#   one-run    the same object tree with scripts/kernel/*.patch applied: kbuild
+#              relinks vmlinux and redoes each module's BTF, now with one
+#              pahole --resolve_btfids run each; kept in build/boot/one
+#   testmod    the tree's tools/testing/selftests/bpf/test_kmods/bpf_testmod,
+#              built with M= against the one-run tree: out of tree, so its BTF
+#              is split on a distilled base (.BTF.base); and a copy whose kfunc
+#              set is emptied on purpose (the negative control)
+#   guest      btfcheck (tests/boot/guest, static, the bootstrap's libbpf), the
+#              BPF programs (clang -target bpf) and the initramfs
+# Every build runs pahole (build/pahole/pahole, PAHOLE) and resolve_btfids
+# through wrappers that log each call with its CPU time and peak RSS
+# (build/boot/calls-*.log).
+#
+# Then the checks, one line each, and "boot: N passed, N failed":
+#   build/...     both builds passed through the path they should (the
+#                 two-step never asks pahole for the plugin; the one-run
+#                 runs resolve_btfids only to --patch_btfids), and left
+#                 vmlinux, bzImage and every .ko byte-identical
+#   testmod/...   bpf_testmod.ko has .BTF, .BTF.base and .BTF_ids
+#   positive/...  the guest with the real bpf_testmod: its btfcheck lines
+#                 (BTF of vmlinux and modules parses, every kfunc program
+#                 loads and returns its value), module loads, and no BTF
+#                 error in the boot log
+#   negative/...  the guest with the emptied set: bpf_testmod's programs are
+#                 refused by the verifier, vmlinux's still run
+# and the BTF steps' CPU time, two-step against one run (informational).
+#
+# Environment: PAHOLE (default build/pahole/pahole), JOBS, BOOT_TIMEOUT
+# (seconds per guest, default 600), KEEP_TREE=0 to drop the source and
+# object trees after a passing run (they take about 3 GB).
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+B=${BUILD:-$TOP/build}
+W=$B/boot
+KVER=7.2
+KSRC=$W/linux-source-$KVER
+OBJ=$W/obj
+HERE=$TOP/tests/boot
+FRAGMENT=$HERE/kernel.config
+KPATCH=$(ls "$TOP"/scripts/kernel/*.patch)
+PAHOLE_REAL=${PAHOLE:-$B/pahole/pahole}
+PLUGIN_SO=$B/pahole/lib/dwarves/plugins/btfids.so
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-600}
+TESTMOD_SRC=$KSRC/tools/testing/selftests/bpf/test_kmods
+TESTMOD_SET=bpf_testmod_check_kfunc_ids
+CONFIG_MK=$B/config.mk
+
+# A reproducible build: the same bytes from the same input, twice.
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export KBUILD_BUILD_USER=btfids KBUILD_BUILD_HOST=btfids KBUILD_BUILD_VERSION=1
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES O OUTPUT V CFLAGS LDFLAGS
+
+STEPS=(packages source config two-step one-run testmod guest)
+STEPS_PREFIX=boot
+STAMPS=$W/stamps
+LOGS=$W/logs
+STEPS_LOCK=$W/.lock
+# shellcheck source=scripts/steps.sh
+. "$TOP/scripts/steps.sh"
+
+BOOT_PACKAGES=(flex bison bc cpio time qemu-system-x86 busybox-static)
+
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+
+# ---------------------------------------------------------------- packages
+
+missing_packages()
+{
+	local p
+
+	for p in "${BOOT_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -x 'install ok installed' >/dev/null || echo "$p"
+	done
+}
+
+packages_desc() { echo "Debian packages (qemu, busybox-static, kernel build tools)"; }
+packages_cached() { [ -z "$(missing_packages)" ]; }
+
+packages_build()
+{
+	local sudo='' missing
+
+	missing=$(missing_packages)
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	export DEBIAN_FRONTEND=noninteractive
+	# shellcheck disable=SC2086
+	$sudo apt-get install -y -q --no-install-recommends $missing ||
+		{ $sudo apt-get update -q && $sudo apt-get install -y -q --no-install-recommends $missing; }
+}
+
+# ---------------------------------------------------------------- source
+
+source_deb() { ls "$B"/dl/linux-source-"$KVER"_*.deb 2>/dev/null | sort -V | tail -n 1; }
+
+source_desc() { echo "linux-source-$KVER, whole tree"; }
+
+source_cached()
+{
+	stamp_ok source "$(basename "$(source_deb)")" && [ -f "$KSRC/Makefile" ] &&
+		[ -f "$W/pristine/gen-btf.sh" ]
+}
+
+source_build()
+{
+	local deb tmp=$W/src.tmp
+
+	deb=$(source_deb)
+	[ -n "$deb" ] || steps_die "no linux-source-$KVER .deb in $B/dl (run scripts/bootstrap.sh ksrc)"
+	rm -rf "$tmp" && mkdir -p "$tmp"
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -xOf - "./usr/src/linux-source-$KVER.tar.xz" |
+		xz -dc -T0 | tar -xf - -C "$tmp"
+	rm -rf "$KSRC" "$OBJ" "$STAMPS"/{config,two-step,one-run,testmod,guest}
+	mv "$tmp/linux-source-$KVER" "$KSRC"
+	rmdir "$tmp"
+	# the two files scripts/kernel's patch changes, as shipped
+	mkdir -p "$W/pristine"
+	cp "$KSRC/scripts/gen-btf.sh" "$KSRC/scripts/Makefile.btf" "$W/pristine/"
+	stamp_write source "$(basename "$deb")"
+}
+
+# ---------------------------------------------------------------- config
+
+pahole_key() { hash_of "$B/pahole/bin/pahole" "$B/pahole/lib/libdwarves.so"; }
+
+config_key() { echo "$(basename "$(source_deb)") $(hash_of "$FRAGMENT") $(pahole_key)"; }
+
+config_desc() { echo "tinyconfig + ${FRAGMENT#"$TOP"/}"; }
+
+config_cached() { stamp_ok config "$(config_key)" && [ -f "$OBJ/.config" ]; }
+
+# every CONFIG_X=V and "# CONFIG_X is not set" of the fragment holds
+config_verify()
+{
+	local line bad=0
+
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=*) grep -qx -- "$line" "$OBJ/.config" ;;
+		"# CONFIG_"*" is not set") grep -qx -- "$line" "$OBJ/.config" ;;
+		*) continue ;;
+		esac || { echo "config: '$line' did not take effect"; bad=1; }
+	done < "$FRAGMENT"
+	return $bad
+}
+
+config_build()
+{
+	rm -rf "$OBJ" && mkdir -p "$OBJ"
+	make -C "$KSRC" O="$OBJ" tinyconfig
+	"$KSRC/scripts/kconfig/merge_config.sh" -m -O "$OBJ" "$OBJ/.config" "$FRAGMENT"
+	make -C "$KSRC" O="$OBJ" PAHOLE="$PAHOLE_REAL" olddefconfig
+	config_verify
+	grep '^CONFIG_PAHOLE_VERSION=' "$OBJ/.config"
+	stamp_write config "$(config_key)"
+}
+
+# ---------------------------------------------------------------- builds
+
+# The wrappers the builds call as PAHOLE and RESOLVE_BTFIDS: each call is
+# logged to $CALLS as "TOOL USER SYS MAXRSS_KB ARGS..." (GNU time).
+write_wrappers()
+{
+	mkdir -p "$W/bin"
+	cat > "$W/bin/pahole" <<EOF
+#!/bin/sh
+# tests/boot/run.sh: pahole, timed and logged
+exec /usr/bin/time -a -o "\${CALLS:-/dev/null}" -f "pahole %U %S %M \$*" '$PAHOLE_REAL' "\$@"
+EOF
+	cat > "$W/bin/resolve_btfids" <<EOF
+#!/bin/sh
+# tests/boot/run.sh: the tree's resolve_btfids, timed and logged
+exec /usr/bin/time -a -o "\${CALLS:-/dev/null}" -f "resolve_btfids %U %S %M \$*" '$OBJ/tools/bpf/resolve_btfids/resolve_btfids' "\$@"
+EOF
+	chmod 755 "$W/bin/pahole" "$W/bin/resolve_btfids"
+}
+
+# kmake LOG TARGET...: make in the object tree through the wrappers
+kmake()
+{
+	local calls=$1
+	shift
+	CALLS=$calls make -C "$KSRC" O="$OBJ" -j"$JOBS" PAHOLE="$W/bin/pahole" \
+		RESOLVE_BTFIDS="$W/bin/resolve_btfids" "$@"
+}
+
+# set_scripts pristine|patched: the tree's gen-btf.sh and Makefile.btf
+set_scripts()
+{
+	cp "$W/pristine/gen-btf.sh" "$W/pristine/Makefile.btf" "$KSRC/scripts/"
+	[ "$1" = patched ] || return 0
+	patch -d "$KSRC" -p1 --no-backup-if-mismatch < "$KPATCH"
+}
+
+# save DIR: the build's results (vmlinux, bzImage, every module) into DIR
+save_results()
+{
+	local d=$1 ko
+
+	rm -rf "$d" && mkdir -p "$d/modules"
+	cp "$OBJ/vmlinux" "$OBJ/arch/x86/boot/bzImage" "$d/"
+	(cd "$OBJ" && find . -name '*.ko' -printf '%P\n' | LC_ALL=C sort) > "$d/modules.list"
+	while read -r ko; do
+		mkdir -p "$d/modules/$(dirname "$ko")"
+		cp "$OBJ/$ko" "$d/modules/$ko"
+	done < "$d/modules.list"
+}
+
+# build NAME pristine|patched: one build, timed, results into W/NAME
+build_tree()
+{
+	local name=$1 t0 t1
+
+	write_wrappers
+	set_scripts "$2"
+	: > "$W/calls-$name.log"
+	t0=$(date +%s.%N)
+	kmake "$W/calls-$name.log" bzImage modules
+	t1=$(date +%s.%N)
+	steps_elapsed "$t0" "$t1" > "$W/wall-$name.txt"
+	save_results "$W/$name"
+}
+
+two_step_key() { echo "$(config_key) $(hash_of "$W/pristine/gen-btf.sh")"; }
+
+two_step_desc() { echo "bzImage modules, Linux $KVER's scripts (pahole, then resolve_btfids)"; }
+
+two_step_cached() { stamp_ok two-step "$(two_step_key)" && [ -f "$W/two/vmlinux" ]; }
+
+two_step_build()
+{
+	rm -f "$STAMPS/one-run"
+	build_tree two pristine
+	stamp_write two-step "$(two_step_key)"
+}
+
+one_run_key() { echo "$(two_step_key) $(hash_of "$KPATCH" "$PLUGIN_SO")"; }
+
+one_run_desc() { echo "the same tree with ${KPATCH#"$TOP"/} (one pahole run)"; }
+
+one_run_cached() { stamp_ok one-run "$(one_run_key)" && [ -f "$W/one/vmlinux" ]; }
+
+one_run_build()
+{
+	[ -f "$PLUGIN_SO" ] || steps_die "no $PLUGIN_SO (make pahole)"
+	"$PAHOLE_REAL" --resolve_btfids --version
+	build_tree one patched
+	stamp_write one-run "$(one_run_key)"
+}
+
+# ---------------------------------------------------------------- testmod
+
+testmod_key() { echo "$(one_run_key) $(hash_of "$HERE/empty_set8.py")"; }
+
+testmod_desc() { echo "bpf_testmod (M=, distilled base) both ways, and a copy with $TESTMOD_SET emptied"; }
+
+testmod_cached()
+{
+	stamp_ok testmod "$(testmod_key)" && [ -f "$W/testmod/bpf_testmod.ko" ] &&
+		[ -f "$W/testmod/bpf_testmod-empty.ko" ] && [ -f "$W/testmod/two/bpf_testmod.ko" ]
+}
+
+# testmod_make NAME pristine|patched: bpf_testmod alone (the directory's
+# other modules test kernel features this configuration leaves out), with
+# M= in W/testmod/NAME, through the tree's scripts as given
+testmod_make()
+{
+	local m=$W/testmod/$1
+
+	mkdir -p "$m"
+	cp "$TESTMOD_SRC"/bpf_testmod.c "$TESTMOD_SRC"/bpf_testmod*.h "$m/"
+	printf 'obj-m := bpf_testmod.o\nCFLAGS_bpf_testmod.o = -I$(src)\n' > "$m/Kbuild"
+	set_scripts "$2"
+	: > "$W/calls-testmod-$1.log"
+	kmake "$W/calls-testmod-$1.log" M="$m" modules
+}
+
+testmod_build()
+{
+	rm -rf "$W/testmod"
+	testmod_make two pristine
+	testmod_make one patched
+	cp "$W/testmod/one/bpf_testmod.ko" "$W/testmod/"
+	python3 "$HERE/empty_set8.py" "$W/testmod/bpf_testmod.ko" "$TESTMOD_SET" \
+		"$W/testmod/empty.BTF_ids"
+	objcopy --update-section .BTF_ids="$W/testmod/empty.BTF_ids" \
+		"$W/testmod/bpf_testmod.ko" "$W/testmod/bpf_testmod-empty.ko"
+	stamp_write testmod "$(testmod_key)"
+}
+
+# ---------------------------------------------------------------- guest
+
+GUEST=$W/guest
+# the guest's BPF objects: tests/boot/guest/NAME.bpf.c
+BPF_OBJS="vmlinux_kfuncs testmod_kfuncs testmod_impl"
+
+guest_key()
+{
+	echo "$(testmod_key) $(hash_of "$HERE"/guest/* "$0" "$(command -v busybox || echo /bin/busybox)")"
+}
+
+guest_desc() { echo "btfcheck, BPF programs (clang -target bpf), initramfs"; }
+
+guest_cached() { stamp_ok guest "$(guest_key)" && [ -f "$GUEST/initramfs.cpio" ]; }
+
+# The guest's /init: mount, load the modules, run btfcheck, restart (the
+# kernel has no ACPI to power off; qemu -no-reboot exits on a restart).
+write_init()
+{
+	cat > "$GUEST/init" <<'EOF'
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs dev /dev
+mode=$(sed -n 's/.*btfcheck=\([a-z]*\).*/\1/p' /proc/cmdline)
+echo "== btfcheck: $mode boot"
+testmod=bpf_testmod.ko
+[ "$mode" = negative ] && testmod=bpf_testmod-empty.ko
+for m in tcp_bbr.ko tcp_dctcp.ko $testmod; do
+	if insmod /lib/modules/$m; then
+		echo "ok insmod/$m"
+	else
+		echo "FAIL insmod/$m: exit $?"
+	fi
+done
+/btfcheck "$mode" /bpf tcp_bbr tcp_dctcp bpf_testmod
+echo "== btfcheck: exit $?"
+reboot -f
+EOF
+	chmod 755 "$GUEST/init"
+}
+
+# gen_init_cpio's list: busybox and its applets, /init, btfcheck, the
+# BPF objects and the modules
+write_cpio_list()
+{
+	local a bb f
+
+	bb=$(command -v busybox || echo /bin/busybox)
+	{
+		echo "dir /dev 0755 0 0"
+		echo "nod /dev/console 0600 0 0 c 5 1"
+		echo "dir /proc 0755 0 0"
+		echo "dir /sys 0755 0 0"
+		echo "dir /bin 0755 0 0"
+		echo "dir /bpf 0755 0 0"
+		echo "dir /lib 0755 0 0"
+		echo "dir /lib/modules 0755 0 0"
+		echo "file /bin/busybox $bb 0755 0 0"
+		for a in sh mount sed insmod reboot cat; do
+			echo "slink /bin/$a busybox 0777 0 0"
+		done
+		echo "file /init $GUEST/init 0755 0 0"
+		echo "file /btfcheck $GUEST/btfcheck 0755 0 0"
+		for f in $BPF_OBJS; do
+			echo "file /bpf/$f.bpf.o $GUEST/$f.bpf.o 0644 0 0"
+		done
+		echo "file /lib/modules/tcp_bbr.ko $W/one/modules/net/ipv4/tcp_bbr.ko 0644 0 0"
+		echo "file /lib/modules/tcp_dctcp.ko $W/one/modules/net/ipv4/tcp_dctcp.ko 0644 0 0"
+		echo "file /lib/modules/bpf_testmod.ko $W/testmod/bpf_testmod.ko 0644 0 0"
+		echo "file /lib/modules/bpf_testmod-empty.ko $W/testmod/bpf_testmod-empty.ko 0644 0 0"
+	} > "$GUEST/cpio.list"
+}
+
+guest_build()
+{
+	local inc f
+
+	inc=$(sed -n 's/^LIBBPF_CFLAGS := //p' "$CONFIG_MK")
+	rm -rf "$GUEST" && mkdir -p "$GUEST"
+	# shellcheck disable=SC2086
+	gcc -static -O2 -Wall -Wextra -Werror $inc -o "$GUEST/btfcheck" "$HERE/guest/btfcheck.c" \
+		$(sed -n 's/^LIBBPF_LIBS := //p' "$CONFIG_MK")
+	for f in $BPF_OBJS; do
+		# shellcheck disable=SC2086
+		clang -target bpf -O2 -g -Wall -Werror $inc \
+			-I/usr/include/"$(gcc -print-multiarch)" \
+			-c "$HERE/guest/$f.bpf.c" -o "$GUEST/$f.bpf.o"
+	done
+	write_init
+	write_cpio_list
+	"$OBJ/usr/gen_init_cpio" "$GUEST/cpio.list" > "$GUEST/initramfs.cpio"
+	stamp_write guest "$(guest_key)"
+}
+
+# ---------------------------------------------------------------- checks
+
+npass=0 nfail=0
+
+pass() { npass=$((npass + 1)); echo "ok $1${2:+: $2}"; }
+fail() { nfail=$((nfail + 1)); echo "FAIL $1: $2"; }
+check() { if [ -z "$2" ]; then pass "$1" "${3:-}"; else fail "$1" "$2"; fi; }
+
+# calls LOG TOOL [GREP]: the logged calls of TOOL (whose args match GREP)
+calls() { awk -v t="$2" '$1 == t' "$1" | grep -e "${3:-.}" || true; }
+
+check_paths()
+{
+	local two=$W/calls-two.log one=$W/calls-one.log n_mod why
+
+	n_mod=$(grep -c . "$W/one/modules.list")
+	why=""
+	[ -z "$(calls "$two" pahole --resolve_btfids)" ] ||
+		why="pahole was asked for the plugin"
+	[ "$(calls "$two" resolve_btfids ' --btf ' | wc -l)" -eq $((n_mod + 1)) ] ||
+		why="${why:+$why; }$(calls "$two" resolve_btfids ' --btf ' | wc -l) resolve_btfids --btf runs, want $((n_mod + 1))"
+	check build/two-step-path "$why" "pahole then resolve_btfids for vmlinux and $n_mod modules"
+
+	why=""
+	[ "$(calls "$one" pahole --resolve_btfids | grep -c -- ' -J ')" -eq $((n_mod + 1)) ] ||
+		why="$(calls "$one" pahole --resolve_btfids | grep -c -- ' -J ') pahole -J --resolve_btfids runs, want $((n_mod + 1))"
+	[ -z "$(calls "$one" resolve_btfids | grep -v -- '--patch_btfids')" ] ||
+		why="${why:+$why; }resolve_btfids ran other than to patch: $(calls "$one" resolve_btfids | grep -v -- --patch_btfids | head -n 1)"
+	check build/one-run-path "$why" "one pahole --resolve_btfids run for vmlinux and each of $n_mod modules"
+}
+
+check_identical()
+{
+	local f why
+
+	if ! cmp -s "$W/two/modules.list" "$W/one/modules.list"; then
+		fail build/modules "the builds made different modules"
+		return
+	fi
+	for f in vmlinux bzImage; do
+		why=""
+		cmp -s "$W/two/$f" "$W/one/$f" || why="differs: $(cmp "$W/two/$f" "$W/one/$f" 2>&1 | head -n 1)"
+		check "build/identical/$f" "$why" "$(stat -c %s "$W/one/$f") bytes"
+	done
+	while read -r f; do
+		why=""
+		cmp -s "$W/two/modules/$f" "$W/one/modules/$f" ||
+			why="differs: $(cmp "$W/two/modules/$f" "$W/one/modules/$f" 2>&1 | head -n 1)"
+		check "build/identical/$f" "$why" "$(stat -c %s "$W/one/modules/$f") bytes"
+	done < "$W/one/modules.list"
+}
+
+# hdr_len BTF: the header length field of a raw BTF file (little endian)
+hdr_len() { od -An -tu4 -j4 -N4 "$1" | tr -d ' '; }
+
+# section ELF NAME OUT: the contents of section NAME
+section() { objcopy --dump-section "$2=$3" "$1" "$3.elf" && rm -f "$3.elf"; }
+
+# bpf_testmod from the one run: the three sections; the same BTF and
+# .BTF_ids as the two steps' (their BTF headers may differ: the tree's
+# resolve_btfids links the tree's libbpf, pahole the bootstrap's)
+check_testmod()
+{
+	local one=$W/testmod/one/bpf_testmod.ko two=$W/testmod/two/bpf_testmod.ko s n why=""
+
+	for s in .BTF .BTF.base .BTF_ids; do
+		readelf -S -W "$one" | grep -F " $s " >/dev/null || why="${why:+$why; }no $s section"
+	done
+	n=$(calls "$W/calls-testmod-one.log" pahole --resolve_btfids | grep -c -- 'distilled_base')
+	[ "$n" -eq 1 ] || why="${why:+$why; }$n pahole --resolve_btfids runs with distilled_base, want 1"
+	check testmod/one-run "$why" ".BTF, .BTF.base (distilled) and .BTF_ids from one pahole run"
+
+	why=""
+	for s in .BTF .BTF.base .BTF_ids; do
+		section "$one" "$s" "$W/testmod/one$s" && section "$two" "$s" "$W/testmod/two$s" ||
+			{ why="${why:+$why; }cannot read $s"; continue; }
+		if [ "$s" = .BTF_ids ]; then
+			cmp -s "$W/testmod/one$s" "$W/testmod/two$s" || why="${why:+$why; }$s differs"
+		else
+			n=$(python3 "$TOP/tests/btfinfo.py" sections "$W/testmod/one$s" "$W/testmod/two$s" 2>&1) ||
+				why="${why:+$why; }$s: $n"
+		fi
+	done
+	if cmp -s "$one" "$two"; then
+		n="byte-identical modules"
+	else
+		n="BTF headers of $(hdr_len "$W/testmod/one.BTF") and $(hdr_len "$W/testmod/two.BTF") bytes:"
+		n="$n libbpf $(sed -n 's/^LIBBPF_VERSION := //p' "$CONFIG_MK") in pahole, the tree's in resolve_btfids"
+	fi
+	check testmod/same-as-two-step "$why" \
+		"types, strings and .BTF_ids as resolve_btfids --distill_base wrote them ($n)"
+}
+
+# boot MODE: run the guest, its serial console into W/boot-MODE.log
+boot_guest()
+{
+	local mode=$1 log=$W/boot-$1.log rc=0
+
+	timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -nographic -no-reboot -m 512 \
+		-kernel "$W/one/bzImage" -initrd "$GUEST/initramfs.cpio" \
+		-append "console=ttyS0 panic=-1 btfcheck=$mode" > "$log" 2>&1 </dev/null || rc=$?
+	tr -d '\r' < "$log" > "$log.txt"
+	echo "$rc" > "$W/boot-$mode.rc"
+}
+
+# the guest's result lines, under MODE/, and its closing line
+check_guest()
+{
+	local mode=$1 log=$W/boot-$1.log.txt line rc errs
+
+	rc=$(cat "$W/boot-$mode.rc")
+	if ! grep -q '^btfcheck: [0-9]* passed, [0-9]* failed' "$log"; then
+		fail "$mode/boot" "no result from the guest (qemu exit $rc); last lines: $(tail -n 5 "$log" | tr '\n' '|')"
+		return
+	fi
+	pass "$mode/boot" "qemu exit $rc, $(grep -c . "$log") lines of console"
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) pass "$mode/${line#ok }" ;;
+		"FAIL "*) fail "$mode/${line#FAIL }" "" ;;
+		esac
+	done < <(grep -E '^(ok|FAIL) ' "$log")
+	grep -q '^== btfcheck: exit 0$' "$log" || fail "$mode/btfcheck-exit" "$(grep '^== btfcheck: exit' "$log")"
+	# the kernel's lines, not the guest's own
+	errs=$(grep -v -E '^(ok |FAIL |btfcheck: |== btfcheck)' "$log" | grep -i 'btf' |
+		grep -i -E 'error|fail|invalid|mismatch|-22|-EINVAL' || true)
+	[ -z "$errs" ] || errs=$(echo "$errs" | head -n 3 | paste -sd '|')
+	check "$mode/no-btf-errors" "$errs" \
+		"$(grep -c -i btf "$log") console lines mention BTF, none an error"
+}
+
+fail_line() { fail "$1" "$2"; echo "boot: $npass passed, $nfail failed"; exit 1; }
+
+# sum LOG TOOL WHICH: CPU seconds (user+sys) of TOOL's BTF calls on
+# vmlinux (WHICH=vmlinux) or on modules (WHICH=modules)
+cpu_sum()
+{
+	awk -v t="$2" -v w="$3" '$1 == t && / -J | --btf / {
+		mod = / --btf_base /
+		if ((w == "modules") == mod) { s += $2 + $3; n++ }
+	} END { printf "%.2f %d", s, n }' "$1"
+}
+
+report_numbers()
+{
+	local v2 m2 v1 m1 r2v r2m
+
+	v2=$(cpu_sum "$W/calls-two.log" pahole vmlinux)
+	r2v=$(cpu_sum "$W/calls-two.log" resolve_btfids vmlinux)
+	m2=$(cpu_sum "$W/calls-two.log" pahole modules)
+	r2m=$(cpu_sum "$W/calls-two.log" resolve_btfids modules)
+	v1=$(cpu_sum "$W/calls-one.log" pahole vmlinux)
+	m1=$(cpu_sum "$W/calls-one.log" pahole modules)
+	echo "# BTF steps, CPU seconds (user+sys; from the builds, with make -j$JOBS around them):"
+	echo "#   vmlinux: two-step pahole ${v2% *} + resolve_btfids ${r2v% *}; one run ${v1% *}"
+	echo "#   modules (${m1#* }): two-step pahole ${m2% *} + resolve_btfids ${r2m% *}; one run ${m1% *}"
+	echo "#   build wall time: two-step from scratch $(cat "$W/wall-two.txt"), one-run rebuild $(cat "$W/wall-one.txt")"
+}
+
+main()
+{
+	local mode
+
+	[ -x "$PAHOLE_REAL" ] || { echo "boot: no patched pahole at $PAHOLE_REAL (make pahole)"; echo "boot: 0 passed, 1 failed"; exit 1; }
+	mkdir -p "$W"
+	( steps_main ) || fail_line build "a build step failed (see above)"
+
+	check_paths
+	check_identical
+	check_testmod
+	for mode in positive negative; do
+		boot_guest "$mode"
+		check_guest "$mode"
+	done
+	report_numbers
+	echo "boot: $npass passed, $nfail failed"
+	if [ "$nfail" -eq 0 ] && [ "${KEEP_TREE:-1}" = 0 ]; then
+		rm -rf "$KSRC" "$OBJ" "$STAMPS"
+	fi
+	[ "$nfail" -eq 0 ]
+}
+
+main "$@"
