@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * kfunc_demo.c - the bundled example for `make example`: a tiny "kernel
- * object" with what a real one hands the BTF finishing pass.
+ * module" with what a real one hands the BTF finishing pass.  Its BTF is
+ * split on demo_vmlinux.c's, which provides struct bpf_prog_aux.
  *
  *   - an ID list naming a struct, a typedef and a function;
  *   - a kfunc set (set8) whose entries carry KF_* flags; demo_alloc takes
@@ -12,8 +13,8 @@
  *   - a sorted ID set.
  */
 #include "btf_ids_fixture.h"
+#include "demo_types.h"
 
-struct bpf_prog_aux { int id; };
 struct demo_obj { int refs; long payload; };
 typedef unsigned int demo_id_t;
 
