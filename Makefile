@@ -9,6 +9,7 @@
 # make check-boot Linux 7.2 built two-step and in one pahole run, booted in
 #                 qemu (heavy: about 20 minutes)
 # make bench      btfids against resolve_btfids on a real kernel (heavy)
+# make bench-boot the check-boot kernel's BTF steps, two steps vs one run
 # make install    btfids to PREFIX/bin, btfids.so to PLUGINDIR (pahole's)
 
 TOP	:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -47,7 +48,7 @@ DWARVES_SRC ?= $(DWARVES_DIR)/dwarves-1436daf.tar.gz
 DWARVES_131 ?= $(DWARVES_DIR)/dwarves-1.31.tar.gz
 PAHOLE_SH   := bash $(TOP)/scripts/pahole.sh
 
-.PHONY: all bootstrap example check check-kernel check-boot bench clean unit-tests install
+.PHONY: all bootstrap example check check-kernel check-boot bench bench-boot clean unit-tests install
 .PHONY: pahole pahole-1.31 paholes
 
 all: $(BTFIDS) $(PLUGIN)
@@ -108,6 +109,9 @@ check: bootstrap
 check-boot: bootstrap
 	@$(MAKE) --no-print-directory all pahole
 	@bash $(TOP)/tests/boot/run.sh
+
+bench-boot: check-boot
+	@bash $(TOP)/bench/boot/run.sh
 
 check-kernel: bootstrap
 	@$(MAKE) --no-print-directory all

@@ -583,4 +583,7 @@ main()
 	[ "$nfail" -eq 0 ]
 }
 
-main "$@"
+# bench/boot.sh sources this file for its build functions
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	main "$@"
+fi
