@@ -39,15 +39,19 @@ class Elf:
             (shoff,) = struct.unpack_from(e + "I", d, 0x20)
             shentsize, shnum, shstrndx = struct.unpack_from(e + "HHH", d, 0x2E)
         self.sections = []
+
+        def shdr(i):
+            fmt = "IIQQQQIIQQ" if self.is64 else "IIIIIIIIII"
+            f = struct.unpack_from(e + fmt, d, shoff + i * shentsize)
+            return dict(name_off=f[0], type=f[1], flags=f[2], addr=f[3], offset=f[4],
+                        size=f[5], link=f[6], info=f[7], entsize=f[9])
+        # extended numbering: the counts that do not fit are in section 0
+        if shoff and (shnum == 0 or shstrndx == 0xFFFF):
+            zero = shdr(0)
+            shnum = shnum or zero["size"]
+            shstrndx = zero["link"] if shstrndx == 0xFFFF else shstrndx
         for i in range(shnum):
-            off = shoff + i * shentsize
-            if self.is64:
-                f = struct.unpack_from(e + "IIQQQQIIQQ", d, off)
-            else:
-                f = struct.unpack_from(e + "IIIIIIIIII", d, off)
-            self.sections.append(dict(name_off=f[0], type=f[1], flags=f[2],
-                                      addr=f[3], offset=f[4], size=f[5],
-                                      link=f[6], info=f[7], entsize=f[9]))
+            self.sections.append(shdr(i))
         strs = self.sections[shstrndx]
         for s in self.sections:
             s["name"] = self.cstr(strs["offset"] + s["name_off"])
@@ -65,11 +69,20 @@ class Elf:
     def contents(self, s):
         return self.data[s["offset"]:s["offset"] + s["size"]]
 
+    def xindex(self, symtab_index):
+        """the SHT_SYMTAB_SHNDX words of symbol table @symtab_index, or None"""
+        for s in self.sections:
+            if s["type"] == 18 and s["link"] == symtab_index:
+                n = s["size"] // 4
+                return struct.unpack_from(self.end + "%dI" % n, self.data, s["offset"])
+        return None
+
     def symbols(self):
         out = []
-        for s in self.sections:
+        for si, s in enumerate(self.sections):
             if s["type"] != 2:  # SHT_SYMTAB
                 continue
+            xindex = self.xindex(si)
             strtab = self.sections[s["link"]]
             n = s["size"] // s["entsize"]
             for i in range(n):
@@ -80,6 +93,8 @@ class Elf:
                 else:
                     name, value, size, info, other, shndx = struct.unpack_from(
                         self.end + "IIIBBH", self.data, off)
+                if shndx == 0xFFFF and xindex:  # SHN_XINDEX
+                    shndx = xindex[i]
                 out.append(dict(name=self.cstr(strtab["offset"] + name),
                                 value=value, size=size, shndx=shndx,
                                 info=info))

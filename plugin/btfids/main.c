@@ -112,7 +112,7 @@ static int do_resolve(const struct args *a)
 
 	b = btfids__new(a->elf_path, &a->opts);
 	if (!b) {
-		fprintf(stderr, "btfids: out of memory\n");
+		fprintf(stderr, "btfids: %s: out of memory\n", a->elf_path);
 		return EXIT_FAILED;
 	}
 	err = btfids__collect(b);

@@ -117,9 +117,16 @@ const char *btfids__output_suffix(enum btfids_output which);
 int btfids__write_output(struct btfids *b, enum btfids_output which, const char *path);
 
 /*
- * Write every produced output to <prefix><suffix>, each through a temporary
- * file renamed into place, in the order .BTF_ids, .BTF, .BTF.base.
+ * Write every produced output, named after the final BTF's file @btf_path:
+ * the BTF to @btf_path, the distilled base to @btf_path.base, .BTF_ids to
+ * @btf_path without a trailing ".BTF", plus ".BTF_ids" (X.BTF gives X.BTF,
+ * X.BTF.base, X.BTF_ids). All or nothing: each goes to a temporary file
+ * first, and only when every one is complete are they renamed into place;
+ * otherwise the temporaries are removed and no file changes.
  */
+int btfids__write_named(struct btfids *b, const char *btf_path);
+
+/* btfids__write_named() for <prefix>.BTF: resolve_btfids' file names. */
 int btfids__write(struct btfids *b, const char *prefix);
 
 /*

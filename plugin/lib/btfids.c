@@ -22,6 +22,7 @@ struct btfids *btfids__new(const char *elf_path, const struct btfids_opts *opts)
 		memcpy(&b->opts, opts, opts->sz < sizeof(b->opts) && opts->sz ?
 		       opts->sz : sizeof(b->opts));
 	b->opts.sz = sizeof(b->opts);
+	b->log.opts = &b->opts;
 	b->elf_path = strdup(elf_path);
 	if (!b->elf_path) {
 		free(b);
@@ -55,21 +56,19 @@ void btfids__free(struct btfids *b)
 
 int btfids__collect(struct btfids *b)
 {
+	unsigned int before = b->log.nr_errors;
+
 	if (!b->collected) {
 		b->collected = true;
-		b->collect_err = btfids_collect(b);
+		b->collect_err = btfids_failed(&b->log, before, b->elf_path, btfids_collect(b));
 	}
 	return b->collect_err;
 }
 
-int btfids__run(struct btfids *b)
+static int run_stages(struct btfids *b)
 {
 	int err;
 
-	if (!b->btf) {
-		pr_err(b, "btfids: %s: no input BTF\n", b->elf_path);
-		return -EINVAL;
-	}
 	err = btfids__collect(b);
 	if (!err)
 		err = btfids_transform(b);
@@ -80,6 +79,17 @@ int btfids__run(struct btfids *b)
 	if (!err)
 		err = btfids_emit(b);
 	return err;
+}
+
+int btfids__run(struct btfids *b)
+{
+	unsigned int before = b->log.nr_errors;
+
+	if (!b->btf) {
+		btfids_err(b, b->elf_path, "no input BTF");
+		return -EINVAL;
+	}
+	return btfids_failed(&b->log, before, b->btf_path, run_stages(b));
 }
 
 struct btf *btfids__btf(struct btfids *b)

@@ -71,13 +71,39 @@ struct btfids_names {
 };
 
 /*
+ * The BTF header as this pass knows it: Linux 7.2's (uapi linux/btf.h),
+ * defined here so that neither an older nor a newer host header changes
+ * what is read or written. Every BTF has the fields up to str_len
+ * (BTF_HDR_LEN_BASE bytes); a header of BTF_HDR_LEN_LAYOUT bytes or more
+ * also locates the optional layout section (libbpf >= 1.8), which lies
+ * between the types and the strings: one BTF_LAYOUT_ENTRY_SIZE entry per
+ * kind (u8 info_sz, u8 elem_sz, u16 flags).
+ */
+struct btfids_btf_hdr {
+	__u16 magic;
+	__u8 version;
+	__u8 flags;
+	__u32 hdr_len;
+	__u32 type_off;
+	__u32 type_len;
+	__u32 str_off;
+	__u32 str_len;
+	__u32 layout_off;
+	__u32 layout_len;
+};
+
+#define BTF_HDR_LEN_BASE	24
+#define BTF_HDR_LEN_LAYOUT	32
+#define BTF_LAYOUT_ENTRY_SIZE	4
+
+/*
  * The BTF under edit (edit.c): libbpf's parsed BTF, read-only, plus
  * appended types and strings and changed type references.
  */
 struct btf_edit {
 	const struct btf *btf;
-	struct btf_header hdr;		/* input header, host byte order */
-	const void *hdr_raw;		/* input header as stored */
+	struct btfids_btf_hdr hdr;	/* input header, host byte order */
+	const void *layout;		/* input layout section, or NULL */
 	bool swap;			/* the BTF's byte order is not the host's */
 	__u32 start_id;			/* first own type id (1 without a base) */
 	__u32 nr_orig;			/* btf__type_cnt() of the input */
@@ -98,8 +124,15 @@ struct btf_edit {
 	__u32 *patch_of;		/* input id -> patch index + 1, 0: none */
 };
 
+/* Where a context's messages go, and how many errors it has reported. */
+struct btfids_log {
+	const struct btfids_opts *opts;
+	unsigned int nr_errors;
+};
+
 struct btfids {
 	struct btfids_opts opts;
+	struct btfids_log log;
 	char *elf_path;
 	char *btf_path;		/* where the input BTF came from, for messages */
 
@@ -132,13 +165,20 @@ struct btfids {
 
 	/* emit */
 	void *ids_out;		/* .BTF_ids in target byte order */
+	const void *base_raw;	/* the distilled base's bytes (libbpf's) */
+	__u32 base_raw_size;
 };
 
 /* log.c */
 __attribute__((format(printf, 3, 4)))
 void btfids_log(const struct btfids_opts *opts, enum btfids_log_level level,
 		const char *fmt, ...);
-#define pr_err(b, ...)	  btfids_log(&(b)->opts, BTFIDS_LOG_ERROR, __VA_ARGS__)
+/* "btfids: FILE: " + the message + "\n", counted as one error */
+__attribute__((format(printf, 3, 4)))
+void btfids_error(struct btfids_log *lg, const char *file, const char *fmt, ...);
+/* @err, after reporting it for @file if nothing was since @before */
+int btfids_failed(struct btfids_log *lg, unsigned int before, const char *file, int err);
+#define btfids_err(b, file, ...)  btfids_error(&(b)->log, file, __VA_ARGS__)
 #define pr_warn(b, ...)	  btfids_log(&(b)->opts, BTFIDS_LOG_WARN, __VA_ARGS__)
 #define pr_debug(b, ...)  btfids_log(&(b)->opts, BTFIDS_LOG_DEBUG, __VA_ARGS__)
 
@@ -153,15 +193,23 @@ void btfids_names_free(struct btfids_names *n);
 
 /* file.c */
 struct stat;
-int btfids_open_regular(const struct btfids_opts *opts, const char *path,
-			int *fdp, struct stat *st);
-int btfids_read_file(const struct btfids_opts *opts, const char *path,
-		     void **data, size_t *size);
-int btfids_write_atomic(const struct btfids_opts *opts, const char *path,
-			const void *data, size_t size, int mode);
+/* One file of an output set: written to TMP first, renamed to PATH. */
+struct btfids_file_out {
+	const char *path;
+	const void *data;
+	size_t size;
+	int mode;		/* of a new file, before the umask */
+	char *tmp;		/* set by btfids_write_set() */
+};
+int btfids_open_regular(struct btfids_log *lg, const char *path, int *fdp, struct stat *st);
+int btfids_read_file(struct btfids_log *lg, const char *path, void **data, size_t *size);
+/* All of @outs or none: temporaries first, then the renames. */
+int btfids_write_set(struct btfids_log *lg, struct btfids_file_out *outs, size_t nr);
 
 /* edit.c */
 int edit_init(struct btf_edit *e, const struct btf *btf);
+/* What an error of edit_init() or edit_strings_of() means, for a message. */
+const char *edit_strerror(int err);
 int edit_strings_of(const struct btf *btf, const char **strs, __u32 *len);
 void edit_free(struct btf_edit *e);
 __u32 edit_type_cnt(const struct btf_edit *e);

@@ -26,8 +26,6 @@
 
 #include "btfids_internal.h"
 
-#define BTF_HDR_MIN	sizeof(struct btf_header)
-
 static bool host_is_le(void)
 {
 	const __u16 one = 1;
@@ -100,31 +98,88 @@ static int for_each_ref(struct btf_type *t, int (*fn)(__u32 *id, void *ctx), voi
 	}
 }
 
-/* The header of @btf's raw data, in host byte order. */
+/* Between host and foreign byte order: every field but the first three. */
+static void hdr_bswap(struct btfids_btf_hdr *h)
+{
+	__u32 *w = &h->type_off, i;
+
+	h->magic = __builtin_bswap16(h->magic);
+	h->hdr_len = __builtin_bswap32(h->hdr_len);
+	for (i = 0; i < (sizeof(*h) - offsetof(struct btfids_btf_hdr, type_off)) / 4; i++)
+		w[i] = __builtin_bswap32(w[i]);
+}
+
+/* Header bytes past the fields this pass knows: refused unless zero. */
+static bool hdr_has_unknown(const __u8 *raw, __u32 hdr_len)
+{
+	__u32 i;
+
+	for (i = sizeof(struct btfids_btf_hdr); i < hdr_len; i++)
+		if (raw[i])
+			return true;
+	return false;
+}
+
+/* The layout section of @size bytes of raw BTF, checked; NULL if none. */
+static int find_layout(struct btf_edit *e, const char *raw, __u32 size)
+{
+	const struct btfids_btf_hdr *h = &e->hdr;
+	__u32 data = size - h->hdr_len;
+
+	if (!h->layout_len)
+		return 0;
+	if (h->layout_off > data || h->layout_len > data - h->layout_off ||
+	    h->layout_len % BTF_LAYOUT_ENTRY_SIZE)
+		return -EINVAL;
+	e->layout = raw + h->hdr_len + h->layout_off;
+	return 0;
+}
+
+/*
+ * The header of @btf's raw data, in host byte order, and where its strings
+ * and layout section are. -ENOMEM: libbpf could not lay the data out;
+ * -EPROTO: header fields this pass does not know; -EINVAL: a header that
+ * does not fit its data.
+ */
 static int read_header(const struct btf *btf, struct btf_edit *e)
 {
-	const struct btf_header *raw;
-	__u32 size, i, *w;
+	const __u8 *raw;
+	__u32 size, hdr_len;
 
 	raw = btf__raw_data(btf, &size);
-	if (!raw || size < BTF_HDR_MIN)
+	if (!raw)
+		return -ENOMEM;
+	if (size < BTF_HDR_LEN_BASE)
 		return -EINVAL;
-	memcpy(&e->hdr, raw, BTF_HDR_MIN);
-	if (e->swap) {
-		e->hdr.magic = __builtin_bswap16(e->hdr.magic);
-		e->hdr.hdr_len = __builtin_bswap32(e->hdr.hdr_len);
-		w = &e->hdr.type_off;
-		for (i = 0; i < 4; i++)
-			w[i] = __builtin_bswap32(w[i]);
+	memcpy(&hdr_len, raw + offsetof(struct btfids_btf_hdr, hdr_len), sizeof(hdr_len));
+	if (e->swap)
+		hdr_len = __builtin_bswap32(hdr_len);
+	if (hdr_len < BTF_HDR_LEN_BASE || hdr_len > size)
+		return -EINVAL;
+	if (hdr_has_unknown(raw, hdr_len))
+		return -EPROTO;
+	memset(&e->hdr, 0, sizeof(e->hdr));
+	memcpy(&e->hdr, raw, hdr_len < sizeof(e->hdr) ? hdr_len : sizeof(e->hdr));
+	if (e->swap)
+		hdr_bswap(&e->hdr);
+	if (e->hdr.str_off > size - hdr_len || e->hdr.str_len > size - hdr_len - e->hdr.str_off)
+		return -EINVAL;
+	e->strs = (const char *)raw + hdr_len + e->hdr.str_off;
+	return find_layout(e, (const char *)raw, size);
+}
+
+const char *edit_strerror(int err)
+{
+	switch (err) {
+	case -ENOMEM:
+		return "out of memory laying out its raw data";
+	case -EPROTO:
+		return "its header has fields this pass does not know (a newer BTF format?)";
+	case -EOPNOTSUPP:
+		return "split BTF on a base that is itself split is not supported";
+	default:
+		return "its header does not fit its data";
 	}
-	if (e->hdr.hdr_len < BTF_HDR_MIN || e->hdr.hdr_len > size ||
-	    e->hdr.str_off > size - e->hdr.hdr_len ||
-	    e->hdr.str_len > size - e->hdr.hdr_len - e->hdr.str_off)
-		return -EINVAL;
-	/* header bytes past the known fields are carried over as they are */
-	e->hdr_raw = raw;
-	e->strs = (const char *)raw + e->hdr.hdr_len + e->hdr.str_off;
-	return 0;
 }
 
 int edit_init(struct btf_edit *e, const struct btf *btf)
@@ -414,8 +469,6 @@ int edit_add_func_param(struct btf_edit *e, const char *name, __u32 type)
 	return 0;
 }
 
-static void edit_swap_raw(void *raw, __u32 hdr_len, __u32 types_len);
-
 struct remap {
 	const struct btf_edit *e;
 	const __u32 *new_id;	/* old own index -> new id */
@@ -437,12 +490,82 @@ static int remap_ref(__u32 *id, void *ctx)
  * Raw BTF with the own types in @order (order[i]: old id of the type that
  * gets id start_id + i; NULL: unchanged), references remapped.
  */
+/*
+ * The output header: the input's, its sections packed in libbpf's order
+ * (types, layout, strings). libbpf keeps the input's offsets and only
+ * grows them, which for an input with a gap before or between its
+ * sections gives a header that does not match the bytes; for packed
+ * input, the only kind pahole and libbpf write, both are the same.
+ */
+static void write_header(const struct btf_edit *e, char *raw, __u32 types_len)
+{
+	struct btfids_btf_hdr h = e->hdr;
+	__u32 len = h.hdr_len < sizeof(h) ? h.hdr_len : sizeof(h);
+
+	h.type_off = 0;
+	h.type_len = types_len;
+	if (e->layout)
+		h.layout_off = types_len;
+	h.str_off = types_len + (e->layout ? h.layout_len : 0);
+	h.str_len = e->hdr.str_len + e->new_strs_len;
+	if (e->swap)
+		hdr_bswap(&h);
+	memset(raw, 0, e->hdr.hdr_len);
+	memcpy(raw, &h, len);
+}
+
+/* The layout section as stored; only its u16 flags need swapping. */
+static void write_layout(const struct btf_edit *e, char *p)
+{
+	__u32 i;
+
+	memcpy(p, e->layout, e->hdr.layout_len);
+	if (!e->swap)
+		return;
+	for (i = 2; i < e->hdr.layout_len; i += BTF_LAYOUT_ENTRY_SIZE) {
+		__u16 flags;
+
+		memcpy(&flags, p + i, sizeof(flags));
+		flags = __builtin_bswap16(flags);
+		memcpy(p + i, &flags, sizeof(flags));
+	}
+}
+
+/* Own types in @order, references remapped, into @p: host to stored order. */
+static int write_types(const struct btf_edit *e, const __u32 *order, const __u32 *new_id,
+		       char *p)
+{
+	struct remap r = { e, new_id };
+	__u32 i, n = edit_type_cnt(e) - e->start_id, j;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		const struct btf_type *t = edit_type(e, order ? order[i] : e->start_id + i);
+		__u32 tsz = type_size(t), *w = (__u32 *)p;
+
+		if (!tsz)
+			return -EINVAL;
+		memcpy(p, t, tsz);
+		err = for_each_ref((struct btf_type *)p, remap_ref, &r);
+		if (err)
+			return err;
+		for (j = 0; e->swap && j < tsz / 4; j++)
+			w[j] = __builtin_bswap32(w[j]);
+		p += tsz;
+	}
+	return 0;
+}
+
+/*
+ * Raw BTF with the own types in @order (order[i]: old id of the type that
+ * gets id start_id + i; NULL: unchanged), references remapped, in the
+ * input's byte order.
+ */
 int edit_write_raw(const struct btf_edit *e, const __u32 *order, void **rawp, __u32 *sizep)
 {
 	__u32 i, n = edit_type_cnt(e) - e->start_id, types_len = 0, hdr_len = e->hdr.hdr_len;
+	__u32 layout_len = e->layout ? e->hdr.layout_len : 0;
 	__u32 *new_id = NULL, size;
-	struct btf_header *hdr;
-	struct remap r = { e };
 	char *raw = NULL, *p;
 	int err = -ENOMEM;
 
@@ -455,48 +578,24 @@ int edit_write_raw(const struct btf_edit *e, const __u32 *order, void **rawp, __
 		new_id[old - e->start_id] = e->start_id + i;
 		types_len += type_size(edit_type(e, old));
 	}
-	size = hdr_len + types_len + e->hdr.str_len + e->new_strs_len;
+	size = hdr_len + types_len + layout_len + e->hdr.str_len + e->new_strs_len;
 	raw = malloc(size);
 	if (!raw)
 		goto out;
 
-	/*
-	 * The header: the input's, sections packed types first. (libbpf keeps
-	 * the input's offsets and only grows them, which for an input with a
-	 * gap before or between its sections gives a header that does not
-	 * match the bytes; for packed input, the only kind pahole and libbpf
-	 * write, both are the same.)
-	 */
-	memcpy(raw, e->hdr_raw, hdr_len);
-	hdr = (struct btf_header *)raw;
-	memcpy(hdr, &e->hdr, BTF_HDR_MIN);
-	hdr->type_off = 0;
-	hdr->type_len = types_len;
-	hdr->str_off = types_len;
-	hdr->str_len = e->hdr.str_len + e->new_strs_len;
-
-	r.new_id = new_id;
+	write_header(e, raw, types_len);
 	p = raw + hdr_len;
-	for (i = 0; i < n; i++) {
-		const struct btf_type *t = edit_type(e, order ? order[i] : e->start_id + i);
-		__u32 tsz = type_size(t);
-
-		if (!tsz) {
-			err = -EINVAL;
-			goto out;
-		}
-		memcpy(p, t, tsz);
-		err = for_each_ref((struct btf_type *)p, remap_ref, &r);
-		if (err)
-			goto out;
-		p += tsz;
-	}
+	err = write_types(e, order, new_id, p);
+	if (err)
+		goto out;
+	p += types_len;
+	if (layout_len)
+		write_layout(e, p);
+	p += layout_len;
 	memcpy(p, e->strs, e->hdr.str_len);
 	if (e->new_strs_len)
 		memcpy(p + e->hdr.str_len, e->new_strs, e->new_strs_len);
 
-	if (e->swap)
-		edit_swap_raw(raw, hdr_len, types_len);
 	*rawp = raw;
 	*sizep = size;
 	raw = NULL;
@@ -505,20 +604,4 @@ out:
 	free(raw);
 	free(new_id);
 	return err;
-}
-
-/* Host to foreign byte order: every field of a header and type is 32 bits but the first two. */
-static void edit_swap_raw(void *raw, __u32 hdr_len, __u32 types_len)
-{
-	struct btf_header *hdr = raw;
-	__u32 i, *w;
-
-	hdr->magic = __builtin_bswap16(hdr->magic);
-	hdr->hdr_len = __builtin_bswap32(hdr->hdr_len);
-	w = &hdr->type_off;
-	for (i = 0; i < 4; i++)
-		w[i] = __builtin_bswap32(w[i]);
-	w = (__u32 *)((char *)raw + hdr_len);
-	for (i = 0; i < types_len / 4; i++)
-		w[i] = __builtin_bswap32(w[i]);
 }

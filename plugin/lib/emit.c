@@ -34,13 +34,32 @@ const char *btfids__output_suffix(enum btfids_output which)
 	return which < BTFIDS_OUT_NR ? output_suffix[which] : NULL;
 }
 
+/*
+ * The distilled base's bytes, laid out now: libbpf builds them on first use
+ * and may fail to, which must fail the run rather than lose the output.
+ */
+static int emit_base(struct btfids *b)
+{
+	if (!b->distilled)
+		return 0;
+	b->base_raw = btf__raw_data(b->base, &b->base_raw_size);
+	if (!b->base_raw) {
+		btfids_err(b, b->btf_path, "cannot lay out the distilled base: %s",
+			   strerror(errno));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int btfids_emit(struct btfids *b)
 {
 	__u32 i, nr = b->ids_size / sizeof(__u32);
 	__u32 *out;
+	int err;
 
-	if (!b->has_ids || !b->ids_size)
-		return 0;
+	err = emit_base(b);
+	if (err || !b->has_ids || !b->ids_size)
+		return err;
 	out = malloc(b->ids_size);
 	if (!out)
 		return -ENOMEM;
@@ -62,7 +81,8 @@ const void *btfids__output(struct btfids *b, enum btfids_output which, size_t *s
 		sz = b->btf_raw_size;
 		break;
 	case BTFIDS_OUT_BTF_BASE:
-		data = b->distilled ? btf__raw_data(b->base, &sz) : NULL;
+		data = b->base_raw;
+		sz = b->base_raw_size;
 		break;
 	case BTFIDS_OUT_BTF_IDS:
 		data = b->ids_out;
@@ -75,91 +95,154 @@ const void *btfids__output(struct btfids *b, enum btfids_output which, size_t *s
 	return data;
 }
 
-int btfids__write_output(struct btfids *b, enum btfids_output which, const char *path)
+/* The output files named after the final BTF's: see btfids__write_named(). */
+static int output_paths(const char *btf_path, char *paths[BTFIDS_OUT_NR])
 {
-	const void *data;
-	size_t size;
+	size_t len = strlen(btf_path);
+	const char *suffix = output_suffix[BTFIDS_OUT_BTF];
 
-	data = btfids__output(b, which, &size);
-	if (!data) {
-		if (which == BTFIDS_OUT_BTF) {
-			pr_err(b, "btfids: %s: no final BTF to write\n", b->elf_path);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	return btfids_write_atomic(&b->opts, path, data, size, 0666);
+	if (len >= strlen(suffix) && !strcmp(btf_path + len - strlen(suffix), suffix))
+		len -= strlen(suffix);
+	paths[BTFIDS_OUT_BTF] = strdup(btf_path);
+	if (asprintf(&paths[BTFIDS_OUT_BTF_BASE], "%s.base", btf_path) < 0)
+		paths[BTFIDS_OUT_BTF_BASE] = NULL;
+	if (asprintf(&paths[BTFIDS_OUT_BTF_IDS], "%.*s%s", (int)len, btf_path,
+		     output_suffix[BTFIDS_OUT_BTF_IDS]) < 0)
+		paths[BTFIDS_OUT_BTF_IDS] = NULL;
+	return paths[0] && paths[1] && paths[2] ? 0 : -ENOMEM;
 }
 
-static int write_output(struct btfids *b, const char *prefix, enum btfids_output which)
+static void free_paths(char *paths[BTFIDS_OUT_NR])
 {
-	char *path;
+	int i;
+
+	for (i = 0; i < BTFIDS_OUT_NR; i++)
+		free(paths[i]);
+}
+
+/* The outputs of the run, each to paths[i] (NULL: not wanted), as one set. */
+static int write_outputs(struct btfids *b, const char *const paths[BTFIDS_OUT_NR])
+{
+	struct btfids_file_out outs[BTFIDS_OUT_NR];
+	size_t nr = 0, size;
+	const void *data;
+	int i;
+
+	for (i = 0; i < BTFIDS_OUT_NR; i++) {
+		if (!paths[i])
+			continue;
+		data = btfids__output(b, i, &size);
+		if (!data && i == BTFIDS_OUT_BTF) {
+			btfids_err(b, b->elf_path, "no final BTF to write");
+			return -EINVAL;
+		}
+		if (!data)
+			continue;
+		outs[nr].path = paths[i];
+		outs[nr].data = data;
+		outs[nr].size = size;
+		outs[nr++].mode = 0666;
+	}
+	return btfids_write_set(&b->log, outs, nr);
+}
+
+int btfids__write_output(struct btfids *b, enum btfids_output which, const char *path)
+{
+	const char *paths[BTFIDS_OUT_NR] = {};
+	unsigned int before = b->log.nr_errors;
+
+	if (which >= BTFIDS_OUT_NR)
+		return -EINVAL;
+	paths[which] = path;
+	return btfids_failed(&b->log, before, path, write_outputs(b, paths));
+}
+
+int btfids__write_named(struct btfids *b, const char *btf_path)
+{
+	char *paths[BTFIDS_OUT_NR] = {};
+	unsigned int before = b->log.nr_errors;
 	int err;
 
-	if (asprintf(&path, "%s%s", prefix, output_suffix[which]) < 0)
-		return -ENOMEM;
-	err = btfids__write_output(b, which, path);
-	free(path);
-	return err;
+	err = output_paths(btf_path, paths);
+	if (!err)
+		err = write_outputs(b, (const char *const *)paths);
+	free_paths(paths);
+	return btfids_failed(&b->log, before, btf_path, err);
 }
 
 int btfids__write(struct btfids *b, const char *prefix)
 {
-	static const enum btfids_output order[] = {
-		BTFIDS_OUT_BTF_IDS, BTFIDS_OUT_BTF, BTFIDS_OUT_BTF_BASE,
-	};
-	size_t i;
+	unsigned int before = b->log.nr_errors;
+	char *btf_path;
 	int err;
 
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		err = write_output(b, prefix, order[i]);
-		if (err)
-			return err;
+	if (asprintf(&btf_path, "%s%s", prefix, output_suffix[BTFIDS_OUT_BTF]) < 0)
+		return btfids_failed(&b->log, before, prefix, -ENOMEM);
+	err = btfids__write_named(b, btf_path);
+	free(btf_path);
+	return err;
+}
+
+static int patch_shdr(struct btfids_log *lg, const char *path, Elf_Scn *scn, GElf_Shdr *sh)
+{
+	if (gelf_getshdr(scn, sh) != sh) {
+		btfids_error(lg, path, "cannot read header of section %zu: %s",
+			     elf_ndxscn(scn), elf_errmsg(-1));
+		return -EINVAL;
 	}
 	return 0;
 }
 
-/* File offset and size of .BTF_ids in the ELF image @img. */
-static int find_ids_section(const struct btfids_opts *opts, const char *path,
+/* The one .BTF_ids of the ELF image @img: its file offset and size. */
+static int find_ids_section(struct btfids_log *lg, const char *path,
 			    void *img, size_t size, size_t *off, size_t *len)
 {
-	Elf_Scn *scn = NULL;
+	Elf_Scn *scn = NULL, *found = NULL;
+	GElf_Shdr sh, ids = {};
 	size_t shstrndx;
 	Elf *elf;
-	int err = -ENOENT;
+	int err = 0;
 
 	elf_version(EV_CURRENT);
 	elf = elf_memory(img, size);
 	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getshdrstrndx(elf, &shstrndx)) {
-		btfids_log(opts, BTFIDS_LOG_ERROR, "btfids: %s: not a readable ELF file: %s\n",
-			   path, elf_errmsg(-1));
+		btfids_error(lg, path, "not a readable ELF file: %s", elf_errmsg(-1));
 		err = -EINVAL;
 		goto out;
 	}
-	while ((scn = elf_nextscn(elf, scn))) {
+	while (!err && (scn = elf_nextscn(elf, scn))) {
 		const char *name;
-		GElf_Shdr sh;
 
-		if (gelf_getshdr(scn, &sh) != &sh)
-			continue;
+		err = patch_shdr(lg, path, scn, &sh);
+		if (err)
+			break;
 		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (!name || strcmp(name, ".BTF_ids"))
-			continue;
-		if (sh.sh_type == SHT_NOBITS || (sh.sh_flags & SHF_COMPRESSED) ||
-		    sh.sh_offset > size || sh.sh_size > size - sh.sh_offset) {
-			btfids_log(opts, BTFIDS_LOG_ERROR,
-				   "btfids: %s: section .BTF_ids has no bytes in the file to patch\n",
-				   path);
+		if (!name) {
+			btfids_error(lg, path, "cannot read the name of section %zu", elf_ndxscn(scn));
 			err = -EINVAL;
-			goto out;
+		} else if (!strcmp(name, ".BTF_ids") && found) {
+			btfids_error(lg, path, "two sections named .BTF_ids (%zu and %zu)",
+				     elf_ndxscn(found), elf_ndxscn(scn));
+			err = -EINVAL;
+		} else if (!strcmp(name, ".BTF_ids")) {
+			found = scn;
+			ids = sh;
 		}
-		*off = sh.sh_offset;
-		*len = sh.sh_size;
-		err = 0;
-		break;
 	}
-	if (err == -ENOENT)
-		btfids_log(opts, BTFIDS_LOG_ERROR, "btfids: %s: no section .BTF_ids\n", path);
+	if (!err && !found) {
+		btfids_error(lg, path, "no section .BTF_ids");
+		err = -ENOENT;
+	}
+	if (err)
+		goto out;
+	if (ids.sh_type == SHT_NOBITS || (ids.sh_flags & SHF_COMPRESSED) ||
+	    ids.sh_offset > size || ids.sh_size > size - ids.sh_offset) {
+		btfids_error(lg, path, "section .BTF_ids has no bytes in the file to patch");
+		err = -EINVAL;
+		goto out;
+	}
+	*off = ids.sh_offset;
+	*len = ids.sh_size;
 out:
 	if (elf)
 		elf_end(elf);
@@ -169,29 +252,33 @@ out:
 int btfids__patch_elf(const char *elf_path, const char *blob_path,
 		      const struct btfids_opts *opts)
 {
+	struct btfids_log lg = { .opts = opts };
+	struct btfids_file_out out = { .path = elf_path };
 	void *img = NULL, *blob = NULL;
 	size_t img_size, blob_size, off, len;
 	struct stat st;
 	int err;
 
-	err = btfids_read_file(opts, elf_path, &img, &img_size);
+	err = btfids_read_file(&lg, elf_path, &img, &img_size);
 	if (!err)
-		err = btfids_read_file(opts, blob_path, &blob, &blob_size);
+		err = btfids_read_file(&lg, blob_path, &blob, &blob_size);
 	if (!err)
-		err = find_ids_section(opts, elf_path, img, img_size, &off, &len);
+		err = find_ids_section(&lg, elf_path, img, img_size, &off, &len);
 	if (!err && len != blob_size) {
-		btfids_log(opts, BTFIDS_LOG_ERROR,
-			   "btfids: %s: section .BTF_ids is %zu bytes, %s is %zu bytes\n",
-			   elf_path, len, blob_path, blob_size);
+		btfids_error(&lg, elf_path, "section .BTF_ids is %zu bytes, %s is %zu bytes",
+			     len, blob_path, blob_size);
 		err = -EINVAL;
 	}
 	if (!err && stat(elf_path, &st))
 		err = -errno;
 	if (!err) {
 		memcpy((char *)img + off, blob, len);
-		err = btfids_write_atomic(opts, elf_path, img, img_size, st.st_mode & 07777);
+		out.data = img;
+		out.size = img_size;
+		out.mode = st.st_mode & 07777;
+		err = btfids_write_set(&lg, &out, 1);
 	}
 	free(blob);
 	free(img);
-	return err;
+	return btfids_failed(&lg, 0, elf_path, err);
 }

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * file.c - whole-file input and atomic output. An output is written to a
- * temporary file beside its destination and renamed over it, so a reader
- * (or a build interrupted at any point) sees the old file or the new one,
- * never part of either.
+ * file.c - whole-file input and all-or-nothing output.
+ *
+ * The outputs of one run are written as a set: every one to a temporary
+ * file beside its destination first; only when all of them are complete
+ * are they renamed into place. If any cannot be written, the temporaries
+ * are removed and no destination changes. A reader (or a build interrupted
+ * at any point) sees each file old or new, never part of one; a run killed
+ * between two renames can leave some outputs new and others old, and one
+ * killed before it cleans up leaves its DEST.tmp.PID files behind.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,41 +25,39 @@
  * Open @path for reading, insisting on a regular file. O_NONBLOCK keeps a
  * FIFO from blocking the open; the type check then refuses it.
  */
-int btfids_open_regular(const struct btfids_opts *opts, const char *path,
-			int *fdp, struct stat *st)
+int btfids_open_regular(struct btfids_log *lg, const char *path, int *fdp, struct stat *st)
 {
 	int fd, err;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		err = -errno;
-		btfids_log(opts, BTFIDS_LOG_ERROR, "btfids: %s: cannot open: %s\n",
-			   path, strerror(-err));
+		btfids_error(lg, path, "cannot open: %s", strerror(-err));
 		return err;
 	}
 	if (fstat(fd, st) || !S_ISREG(st->st_mode)) {
 		close(fd);
-		btfids_log(opts, BTFIDS_LOG_ERROR, "btfids: %s: not a regular file\n", path);
+		btfids_error(lg, path, "not a regular file");
 		return -EINVAL;
 	}
 	*fdp = fd;
 	return 0;
 }
 
-int btfids_read_file(const struct btfids_opts *opts, const char *path,
-		     void **data, size_t *size)
+int btfids_read_file(struct btfids_log *lg, const char *path, void **data, size_t *size)
 {
 	struct stat st;
 	size_t done = 0;
 	char *buf;
 	int fd, err;
 
-	err = btfids_open_regular(opts, path, &fd, &st);
+	err = btfids_open_regular(lg, path, &fd, &st);
 	if (err)
 		return err;
 	buf = malloc(st.st_size ? st.st_size : 1);
 	if (!buf) {
 		close(fd);
+		btfids_error(lg, path, "out of memory reading %lld bytes", (long long)st.st_size);
 		return -ENOMEM;
 	}
 	while (done < (size_t)st.st_size) {
@@ -64,8 +67,7 @@ int btfids_read_file(const struct btfids_opts *opts, const char *path,
 			err = n ? -errno : -EIO;
 			close(fd);
 			free(buf);
-			btfids_log(opts, BTFIDS_LOG_ERROR, "btfids: %s: read failed: %s\n",
-				   path, strerror(-err));
+			btfids_error(lg, path, "read failed: %s", strerror(-err));
 			return err;
 		}
 		done += n;
@@ -94,48 +96,82 @@ static int write_all(int fd, const void *data, size_t size)
 }
 
 /*
- * Write @size bytes to @path atomically. @mode is the permission of a new
- * file before the umask (an existing file's mode is taken over).
+ * The mode a new file gets: an existing destination's (its permission
+ * bits), else @mode before the umask. *keep is set when an existing mode is
+ * taken over (it must survive the umask, hence an explicit fchmod).
  */
-int btfids_write_atomic(const struct btfids_opts *opts, const char *path,
-			const void *data, size_t size, int mode)
+static int output_mode(const char *path, int mode, bool *keep)
 {
-	bool keep_mode = false;
 	struct stat st;
-	char *tmp;
-	int fd, err;
 
-	if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
+	*keep = !stat(path, &st) && S_ISREG(st.st_mode);
+	return *keep ? (int)(st.st_mode & 07777) : mode;
+}
+
+/* Write @out's bytes to a new temporary file beside its destination. */
+static int write_temp(struct btfids_log *lg, struct btfids_file_out *out)
+{
+	bool keep;
+	int fd, mode, err;
+
+	if (asprintf(&out->tmp, "%s.tmp.%d", out->path, (int)getpid()) < 0) {
+		out->tmp = NULL;
+		btfids_error(lg, out->path, "out of memory");
 		return -ENOMEM;
-	if (!stat(path, &st) && S_ISREG(st.st_mode)) {
-		mode = st.st_mode & 07777;
-		keep_mode = true;
 	}
-
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (fd < 0 && errno == EEXIST && !unlink(tmp))
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	mode = output_mode(out->path, out->mode, &keep);
+	fd = open(out->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0 && errno == EEXIST && !unlink(out->tmp))
+		fd = open(out->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0) {
 		err = -errno;
-		btfids_log(opts, BTFIDS_LOG_ERROR, "btfids: %s: cannot create: %s\n",
-			   tmp, strerror(-err));
-		free(tmp);
+		btfids_error(lg, out->tmp, "cannot create: %s", strerror(-err));
+		free(out->tmp);
+		out->tmp = NULL;
 		return err;
 	}
-	err = write_all(fd, data, size);
-	if (!err && keep_mode && fchmod(fd, mode))
+	err = write_all(fd, out->data, out->size);
+	if (!err && keep && fchmod(fd, mode))
 		err = -errno;
 	if (close(fd) && !err)
 		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err) {
-		btfids_log(opts, BTFIDS_LOG_ERROR, "btfids: %s: cannot write: %s\n",
-			   path, strerror(-err));
-		unlink(tmp);
-	} else {
-		btfids_log(opts, BTFIDS_LOG_DEBUG, "wrote %zu bytes to %s\n", size, path);
+	if (err)
+		btfids_error(lg, out->path, "cannot write: %s", strerror(-err));
+	return err;
+}
+
+static void drop_temps(struct btfids_file_out *outs, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		if (outs[i].tmp)
+			unlink(outs[i].tmp);
+		free(outs[i].tmp);
+		outs[i].tmp = NULL;
 	}
-	free(tmp);
+}
+
+int btfids_write_set(struct btfids_log *lg, struct btfids_file_out *outs, size_t nr)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < nr; i++)
+		outs[i].tmp = NULL;
+	for (i = 0; !err && i < nr; i++)
+		err = write_temp(lg, &outs[i]);
+	for (i = 0; !err && i < nr; i++) {
+		if (rename(outs[i].tmp, outs[i].path)) {
+			err = -errno;
+			btfids_error(lg, outs[i].path, "cannot write: %s", strerror(-err));
+			break;
+		}
+		free(outs[i].tmp);
+		outs[i].tmp = NULL;
+		btfids_log(lg->opts, BTFIDS_LOG_DEBUG, "wrote %zu bytes to %s\n",
+			   outs[i].size, outs[i].path);
+	}
+	drop_temps(outs, nr);
 	return err;
 }

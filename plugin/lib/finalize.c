@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #include "btfids_internal.h"
 
@@ -115,8 +116,7 @@ static int sort_by_name(struct btfids *b)
 	if (!err)
 		err = edit_write_raw(e, b->order, &b->btf_raw, &b->btf_raw_size);
 	if (err)
-		pr_err(b, "btfids: %s: cannot sort BTF by name: %s\n", b->btf_path,
-		       strerror(-err));
+		btfids_err(b, b->btf_path, "cannot sort BTF by name: %s", strerror(-err));
 	return err;
 }
 
@@ -134,13 +134,20 @@ static int check_distillable(struct btfids *b)
 	const struct btf_edit *e = &b->edit;
 	__u32 id, n = edit_type_cnt(e);
 
+	/* libbpf before 1.8 drops a layout section its distilled BTF should keep */
+	if (e->layout && libbpf_major_version() == 1 && libbpf_minor_version() < 8) {
+		btfids_err(b, b->btf_path, "cannot distill: the BTF has a layout section, which libbpf %u.%u does not keep (1.8 does)",
+			   libbpf_major_version(), libbpf_minor_version());
+		return -EOPNOTSUPP;
+	}
+
 	/* the base's types and the split ones, added types included */
 	for (id = 1; id < n; id++) {
 		const struct btf_type *t = edit_type(e, id);
 
 		if (btf_is_fwd(t) && t->type) {
-			pr_err(b, "btfids: %s: cannot distill: FWD [%u] has size/type %u, not 0\n",
-			       b->btf_path, id, t->type);
+			btfids_err(b, b->btf_path, "cannot distill: FWD [%u] has size/type %u, not 0",
+				id, t->type);
 			return -EINVAL;
 		}
 	}
@@ -159,17 +166,22 @@ static int distill_base(struct btfids *b)
 		return err;
 
 	err = edit_write_raw(&b->edit, NULL, &raw, &size);
-	if (err)
+	if (err) {
+		btfids_err(b, b->btf_path, "cannot distill base BTF: %s", strerror(-err));
 		return err;
+	}
 	edited = btf__new_split(raw, size, b->base);
 	free(raw);
-	if (!edited)
-		return -errno;
+	if (!edited) {
+		err = -errno;
+		btfids_err(b, b->btf_path, "cannot distill base BTF: the edited BTF: %s",
+			   strerror(-err));
+		return err;
+	}
 	err = btf__distill_base(edited, &new_base, &new_btf);
 	btf__free(edited);
 	if (err) {
-		pr_err(b, "btfids: %s: cannot distill base BTF: %s\n", b->btf_path,
-		       strerror(-err));
+		btfids_err(b, b->btf_path, "cannot distill base BTF: %s", strerror(-err));
 		return err;
 	}
 	if (b->own_btf) {
@@ -181,7 +193,10 @@ static int distill_base(struct btfids *b)
 	b->own_btf = true;
 	b->distilled = true;
 	edit_free(&b->edit);
-	return edit_init(&b->edit, b->btf);
+	err = edit_init(&b->edit, b->btf);
+	if (err)
+		btfids_err(b, b->btf_path, "cannot edit the distilled BTF: %s", edit_strerror(err));
+	return err;
 }
 
 int btfids_finalize(struct btfids *b)

@@ -22,7 +22,7 @@ static int check_regular(struct btfids *b, const char *path)
 	struct stat st;
 	int fd, err;
 
-	err = btfids_open_regular(&b->opts, path, &fd, &st);
+	err = btfids_open_regular(&b->log, path, &fd, &st);
 	if (!err)
 		close(fd);
 	return err;
@@ -30,7 +30,7 @@ static int check_regular(struct btfids *b, const char *path)
 
 static int load_err(struct btfids *b, const char *what, const char *path, int err)
 {
-	pr_err(b, "btfids: %s: cannot load %s: %s\n", path, what, strerror(-err));
+	btfids_err(b, path, "cannot load %s: %s", what, strerror(-err));
 	return err;
 }
 
@@ -74,35 +74,33 @@ static int check_base_fits(struct btfids *b, const char *base_path)
 {
 	__u32 id, n = btf__type_cnt(b->btf), len, off;
 	const char *strs;
+	int err;
 
 	if (btf__endianness(b->base) != btf__endianness(b->btf)) {
-		pr_err(b, "btfids: %s: split BTF and base %s differ in byte order\n",
-		       b->btf_path, base_path);
+		btfids_err(b, b->btf_path, "split BTF and base %s differ in byte order", base_path);
 		return -EINVAL;
 	}
-	if (edit_strings_of(b->base, &strs, &len)) {
-		pr_err(b, "btfids: %s: unusable base BTF header\n", base_path);
-		return -EINVAL;
+	err = edit_strings_of(b->base, &strs, &len);
+	if (err) {
+		btfids_err(b, base_path, "cannot read the base BTF: %s", edit_strerror(err));
+		return err;
 	}
 	for (id = btf__type_cnt(b->base); id < n; id++) {
 		off = misplaced_name(strs, len, btf__type_by_id(b->btf, id));
 		if (off) {
-			pr_err(b, "btfids: %s: type [%u] names offset %u, inside a string of base %s: built on another base?\n",
-			       b->btf_path, id, off, base_path);
+			btfids_err(b, b->btf_path, "type [%u] names offset %u, inside a string of base %s: built on another base?",
+				id, off, base_path);
 			return -EINVAL;
 		}
 	}
 	return 0;
 }
 
-int btfids__load_btf(struct btfids *b, const char *btf_path, const char *base_path)
+static int load_files(struct btfids *b, const char *path, const char *base_path)
 {
 	struct btf *base = NULL, *btf;
-	const char *path = btf_path ? btf_path : b->elf_path;
 	int err;
 
-	if (b->btf)
-		return -EBUSY;
 	err = check_regular(b, path);
 	if (!err && base_path)
 		err = check_regular(b, base_path);
@@ -119,24 +117,50 @@ int btfids__load_btf(struct btfids *b, const char *btf_path, const char *base_pa
 		btf__free(base);
 		return load_err(b, base ? "split BTF" : "BTF", path, err);
 	}
-	b->btf_path = strdup(path);
-	if (!b->btf_path) {
-		btf__free(btf);
-		btf__free(base);
-		return -ENOMEM;
-	}
 	b->btf = btf;
 	b->base = base;
 	b->own_btf = true;
 	return base ? check_base_fits(b, base_path) : 0;
 }
 
+/* The file the messages about the input BTF name. */
+static int set_btf_path(struct btfids *b, const char *path)
+{
+	b->btf_path = strdup(path);
+	return b->btf_path ? 0 : -ENOMEM;
+}
+
+int btfids__load_btf(struct btfids *b, const char *btf_path, const char *base_path)
+{
+	const char *path = btf_path ? btf_path : b->elf_path;
+	unsigned int before = b->log.nr_errors;
+	int err;
+
+	if (b->btf) {
+		btfids_err(b, path, "the context already has its input BTF");
+		return -EBUSY;
+	}
+	err = set_btf_path(b, path);
+	if (!err)
+		err = load_files(b, path, base_path);
+	return btfids_failed(&b->log, before, path, err);
+}
+
+/* BTF from the host: messages name the ELF object it was encoded from. */
 int btfids__set_btf(struct btfids *b, struct btf *btf, struct btf *base)
 {
-	if (b->btf)
+	unsigned int before = b->log.nr_errors;
+
+	if (b->btf) {
+		btfids_err(b, b->elf_path, "the context already has its input BTF");
 		return -EBUSY;
-	if (!btf || btf__base_btf(btf) != base)
+	}
+	if (!btf || btf__base_btf(btf) != base) {
+		btfids_err(b, b->elf_path, "the input BTF is not split on the base given");
 		return -EINVAL;
+	}
+	if (set_btf_path(b, b->elf_path))
+		return btfids_failed(&b->log, before, b->elf_path, -ENOMEM);
 	b->btf = btf;
 	b->base = base;
 	b->own_btf = false;

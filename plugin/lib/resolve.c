@@ -64,7 +64,7 @@ static int match_types(struct btfids *b)
 		const char *name;
 
 		if (!t) {
-			pr_err(b, "btfids: %s: malformed BTF: no type %u\n", b->btf_path, id);
+			btfids_err(b, b->btf_path, "malformed BTF: no type %u", id);
 			return -EINVAL;
 		}
 		ns = kind_ns(t);
@@ -72,8 +72,8 @@ static int match_types(struct btfids *b)
 			continue;
 		name = edit_name(&b->edit, t->name_off);
 		if (!name) {
-			pr_err(b, "btfids: %s: malformed BTF: type %u has a bad name offset %u\n",
-			       b->btf_path, id, t->name_off);
+			btfids_err(b, b->btf_path, "malformed BTF: type %u has a bad name offset %u",
+				id, t->name_off);
 			return -EINVAL;
 		}
 		s = btfids_names_find(&b->names[ns], name);
@@ -165,8 +165,8 @@ static int sort_sets(struct btfids *b, const __u32 *order)
 		__u64 end = off + 4ULL * stride * (1 + (__u64)cnt);
 
 		if (end > b->ids_size) {
-			pr_err(b, "btfids: %s: set %s: its count word, %u by now, runs past the end of .BTF_ids (%zu bytes); overlapping sets?\n",
-			       b->elf_path, s->name, cnt, b->ids_size);
+			btfids_err(b, b->elf_path, "set %s: its count word, %u by now, runs past the end of .BTF_ids (%zu bytes); overlapping sets?",
+				s->name, cnt, b->ids_size);
 			err = -EINVAL;
 			break;
 		}

@@ -280,8 +280,7 @@ static int add_impl_func(struct btfids *b, struct kfunc_scan *ks, __u32 kfunc_id
 
 	func_id = edit_add_func(e, impl_name, linkage, proto_id);
 	if (func_id < 0) {
-		pr_err(b, "btfids: %s: cannot add func %s: %s\n", b->btf_path, impl_name,
-		       strerror(-func_id));
+		btfids_err(b, b->btf_path, "cannot add func %s: %s", impl_name, strerror(-func_id));
 		return func_id;
 	}
 	for (i = 0; i < ks->nr_tags; i++) {
@@ -292,8 +291,8 @@ static int add_impl_func(struct btfids *b, struct kfunc_scan *ks, __u32 kfunc_id
 		err = edit_add_decl_tag(e, edit_name(e, tag->name_off), func_id,
 					btf_decl_tag(tag)->component_idx, btf_kflag(tag));
 		if (err < 0) {
-			pr_err(b, "btfids: %s: cannot add decl tag [%u] to %s: %s\n",
-			       b->btf_path, ks->tags[i], impl_name, strerror(-err));
+			btfids_err(b, b->btf_path, "cannot add decl tag [%u] to %s: %s",
+				ks->tags[i], impl_name, strerror(-err));
 			return err;
 		}
 	}
@@ -324,8 +323,8 @@ static int add_visible_proto(struct btfids *b, __u32 proto_id, const char *kfunc
 			new_id = err;
 	}
 	if (new_id < 0)
-		pr_err(b, "btfids: %s: cannot add prototype for kfunc %s: %s\n", b->btf_path,
-		       kfunc, strerror(-new_id));
+		btfids_err(b, b->btf_path, "cannot add prototype for kfunc %s: %s",
+			kfunc, strerror(-new_id));
 	return new_id;
 }
 
@@ -340,8 +339,8 @@ static int rewrite_kfunc(struct btfids *b, struct kfunc_scan *ks, __u32 kfunc_id
 	int err;
 
 	if (!proto || !btf_is_func_proto(proto)) {
-		pr_err(b, "btfids: %s: kfunc %s [%u]: type %u is not a function prototype\n",
-		       b->btf_path, name, kfunc_id, proto_id);
+		btfids_err(b, b->btf_path, "kfunc %s [%u]: type %u is not a function prototype",
+			name, kfunc_id, proto_id);
 		return -EINVAL;
 	}
 	snprintf(impl_name, sizeof(impl_name), "%s" IMPL_SUFFIX, name);
@@ -393,8 +392,7 @@ static int plan_kfunc(struct btfids *b, struct kfunc_scan *ks, __u32 kfunc_id,
 	int err;
 
 	if (strlen(name) + sizeof(IMPL_SUFFIX) > BTFIDS_NAME_MAX) {
-		pr_err(b, "btfids: %s: kfunc name too long: %s" IMPL_SUFFIX "\n",
-		       b->btf_path, name);
+		btfids_err(b, b->btf_path, "kfunc name too long: %s" IMPL_SUFFIX "", name);
 		return -E2BIG;
 	}
 	snprintf(impl_name, sizeof(impl_name), "%s" IMPL_SUFFIX, name);
@@ -445,7 +443,7 @@ int btfids_transform(struct btfids *b)
 
 	err = edit_init(&b->edit, b->btf);
 	if (err) {
-		pr_err(b, "btfids: %s: unusable BTF header\n", b->btf_path);
+		btfids_err(b, b->btf_path, "cannot edit the BTF: %s", edit_strerror(err));
 		return err;
 	}
 	if (!b->has_ids || !b->names[BTFIDS_NS_FUNC].nr)

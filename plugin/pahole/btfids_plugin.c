@@ -12,9 +12,10 @@
  *                          without a trailing ".BTF" (D = X.BTF gives the
  *                          names resolve_btfids writes: X.BTF, X.BTF.base,
  *                          X.BTF_ids)
- * all written atomically. Without --btf_encode_detached, pahole puts the
- * final BTF (and distilled base) into the ELF and the plugin writes
- * ELF.BTF_ids beside it; `btfids --patch_btfids` embeds that.
+ * written as one set: all of them or, on any failure, none. Without
+ * --btf_encode_detached, pahole puts the final BTF (and distilled base)
+ * into the ELF and the plugin writes ELF.BTF_ids beside it;
+ * `btfids --patch_btfids` embeds that.
  *
  * Arguments (--btf_plugin=PATH:ARGS, comma separated): verbose; and
  * fatal_warnings, accepted with no effect, as resolve_btfids' flag has none
@@ -22,6 +23,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,53 +37,43 @@ struct plugin_args {
 	int verbose;
 };
 
-static int parse_args(const char *args, struct plugin_args *pa)
+/* Errors of the plugin itself, in the library's form. */
+__attribute__((format(printf, 2, 3)))
+static int plugin_err(const struct pahole_btf_pass *pass, const char *fmt, ...)
+{
+	va_list args;
+
+	fprintf(stderr, "btfids: %s: ", pass->elf_path);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fputc('\n', stderr);
+	return -EINVAL;
+}
+
+static int parse_args(const struct pahole_btf_pass *pass, struct plugin_args *pa)
 {
 	char *copy, *tok, *save = NULL;
 	int err = 0;
 
-	if (!args || !*args)
+	if (!pass->args || !*pass->args)
 		return 0;
-	copy = strdup(args);
-	if (!copy)
+	copy = strdup(pass->args);
+	if (!copy) {
+		plugin_err(pass, "out of memory");
 		return -ENOMEM;
+	}
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(tok, "fatal_warnings")) {
+		if (!strcmp(tok, "fatal_warnings"))
 			continue;	/* no effect in Linux 7.2 either */
-		} else if (!strcmp(tok, "verbose")) {
+		if (!strcmp(tok, "verbose")) {
 			pa->verbose++;
-		} else {
-			fprintf(stderr, "btfids plugin: unknown argument '%s' (fatal_warnings, verbose)\n",
-				tok);
-			err = -EINVAL;
+			continue;
 		}
+		err = plugin_err(pass, "unknown plugin argument '%s' (fatal_warnings, verbose)", tok);
+		break;
 	}
 	free(copy);
-	return err;
-}
-
-/* D, D.base and P.BTF_ids for the detached file D. */
-static int write_detached(struct btfids *b, const char *detached)
-{
-	size_t len = strlen(detached);
-	char *path;
-	int err;
-
-	err = btfids__write_output(b, BTFIDS_OUT_BTF, detached);
-	if (err)
-		return err;
-	if (asprintf(&path, "%s.base", detached) < 0)
-		return -ENOMEM;
-	err = btfids__write_output(b, BTFIDS_OUT_BTF_BASE, path);
-	free(path);
-	if (err)
-		return err;
-	if (len >= 4 && !strcmp(detached + len - 4, ".BTF"))
-		len -= 4;
-	if (asprintf(&path, "%.*s.BTF_ids", (int)len, detached) < 0)
-		return -ENOMEM;
-	err = btfids__write_output(b, BTFIDS_OUT_BTF_IDS, path);
-	free(path);
 	return err;
 }
 
@@ -92,12 +84,16 @@ static int hand_back(struct btfids *b, struct pahole_btf_pass *pass)
 	int err;
 
 	pass->out_btf = btfids__btf(b);
-	if (!pass->out_btf)
-		return -ENOMEM;
+	if (!pass->out_btf) {
+		plugin_err(pass, "cannot parse the final BTF back: %s", strerror(errno));
+		return -errno;
+	}
 	if (pass->distill_base)
 		pass->out_base_btf = btfids__base_btf(b);
-	if (asprintf(&path, "%s.BTF_ids", pass->elf_path) < 0)
+	if (asprintf(&path, "%s%s", pass->elf_path, btfids__output_suffix(BTFIDS_OUT_BTF_IDS)) < 0) {
+		plugin_err(pass, "out of memory");
 		return -ENOMEM;
+	}
 	err = btfids__write_output(b, BTFIDS_OUT_BTF_IDS, path);
 	free(path);
 	return err;
@@ -111,19 +107,19 @@ static int btfids_post_encode(struct pahole_btf_pass *pass, void **priv)
 	int err;
 
 	*priv = NULL;
-	if (pass->sz < offsetof(struct pahole_btf_pass, written) + sizeof(pass->written)) {
-		fprintf(stderr, "btfids plugin: pahole's pass structure is too old\n");
-		return -EINVAL;
-	}
-	err = parse_args(pass->args, &pa);
+	if (pass->sz < offsetof(struct pahole_btf_pass, written) + sizeof(pass->written))
+		return plugin_err(pass, "pahole's pass structure is too old (%zu bytes)", pass->sz);
+	err = parse_args(pass, &pa);
 	if (err)
 		return err;
 	opts.verbose = pass->verbose + pa.verbose;
 	opts.distill_base = pass->distill_base && pass->base_btf;
 
 	b = btfids__new(pass->elf_path, &opts);
-	if (!b)
+	if (!b) {
+		plugin_err(pass, "out of memory");
 		return -ENOMEM;
+	}
 	*priv = b;
 	err = btfids__collect(b);
 	if (!err)
@@ -131,7 +127,8 @@ static int btfids_post_encode(struct pahole_btf_pass *pass, void **priv)
 	if (!err)
 		err = btfids__run(b);
 	if (!err && pass->detached_path) {
-		err = write_detached(b, pass->detached_path);
+		/* D, D.base and P.BTF_ids for the detached file D, as one set */
+		err = btfids__write_named(b, pass->detached_path);
 		pass->written = !err;
 	} else if (!err) {
 		err = hand_back(b, pass);

@@ -73,26 +73,25 @@ expect()
 	CULPRIT=
 }
 
-# patch_shdr ELF SECTION FIELD VALUE: overwrite a 64-bit LE section header field.
+# patch_shdr ELF SECTION FIELD VALUE: overwrite a section header field of a
+# 64-bit LE ELF. VALUE may be "@NAME": the index of section NAME, or for
+# sh_name the name offset of section NAME (a second section of that name).
 patch_shdr()
 {
-	python3 - "$@" <<'EOF'
-import struct, sys
-path, name, field, value = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4], 0)
-b = bytearray(open(path, 'rb').read())
-shoff, = struct.unpack_from('<Q', b, 0x28)
-shentsize, shnum, shstrndx = struct.unpack_from('<HHH', b, 0x3a)
-def shdr(i):
-    return shoff + i * shentsize
-stroff, = struct.unpack_from('<Q', b, shdr(shstrndx) + 0x18)
-offs = {'sh_offset': 0x18, 'sh_size': 0x20, 'sh_entsize': 0x38}
-for i in range(shnum):
-    n, = struct.unpack_from('<I', b, shdr(i))
-    s = b[stroff + n:b.index(0, stroff + n)].decode()
-    if s == name:
-        struct.pack_into('<Q', b, shdr(i) + offs[field], value)
-open(path, 'wb').write(b)
-EOF
+	python3 "$TOP/tests/errors/elfpatch.py" shdr "$@"
+}
+
+# patch_sym ELF SYMBOL FIELD VALUE: overwrite a symbol's st_name or
+# st_shndx ("@NAME": the index of section NAME).
+patch_sym()
+{
+	python3 "$TOP/tests/errors/elfpatch.py" sym "$@"
+}
+
+# patch_ehdr ELF FIELD VALUE: overwrite an ELF header field (e_shstrndx).
+patch_ehdr()
+{
+	python3 "$TOP/tests/errors/elfpatch.py" ehdr "$@"
 }
 
 CULPRIT=
@@ -226,6 +225,69 @@ expect 255 "entry size 0" "$W/nosym.o" --btf types.BTF.1
 cp good.o stripped.o && strip --strip-all stripped.o 2>/dev/null
 case=no-symbol-table-stripped
 expect 255 "no symbol table" "$W/stripped.o" --btf types.BTF.1
+
+# The links between ELF structures, each broken once.
+case=symtab-links-no-strtab
+cp good.o symlink.o && patch_shdr symlink.o .symtab sh_link @.BTF_ids
+expect 255 "symbol table links section .*, not a string table" "$W/symlink.o" --btf types.BTF.1
+case=symtab-link-out-of-range
+cp good.o symrange.o && patch_shdr symrange.o .symtab sh_link 999
+expect 255 "symbol table links section 999, not a string table" "$W/symrange.o" --btf types.BTF.1
+case=symtab-entry-size
+cp good.o symentsz.o && patch_shdr symentsz.o .symtab sh_entsize 16
+expect 255 "entry size 16 .*not whole 24-byte entries" "$W/symentsz.o" --btf types.BTF.1
+case=symtab-partial-entry
+cp good.o sympart.o && patch_shdr sympart.o .symtab sh_size -8
+expect 255 "not whole 24-byte entries" "$W/sympart.o" --btf types.BTF.1
+case=symbol-name-outside-strtab
+cp good.o symname.o && patch_sym symname.o __BTF_ID__struct__foo__1 st_name 0x7fff0000
+expect 255 "name offset 2147418112 lies outside its string table" "$W/symname.o" --btf types.BTF.1
+case=strtab-unterminated
+cp good.o strnul.o && patch_shdr strnul.o .strtab sh_size -1
+expect 255 "strings (section .*) do not end in a NUL" "$W/strnul.o" --btf types.BTF.1
+case=placeholder-in-other-section
+cp good.o othersec.o && patch_sym othersec.o __BTF_ID__func__func__2 st_shndx @.text
+expect 255 "symbol __BTF_ID__func__func__2 lies in section .*, not in .BTF_ids" "$W/othersec.o" --btf types.BTF.1
+case=placeholder-bad-section-index
+cp good.o badshndx.o && patch_sym badshndx.o __BTF_ID__func__func__2 st_shndx 0xfeff
+expect 255 "symbol __BTF_ID__func__func__2 lies in section 65279" "$W/badshndx.o" --btf types.BTF.1
+case=placeholder-xindex-without-table
+cp good.o xndx.o && patch_sym xndx.o __BTF_ID__func__func__2 st_shndx 0xffff
+expect 255 "extended section index, but no SHT_SYMTAB_SHNDX" "$W/xndx.o" --btf types.BTF.1
+case=two-ids-sections
+cp good.o twoids.o && patch_shdr twoids.o .text sh_name @.BTF_ids
+expect 255 "two sections named .BTF_ids" "$W/twoids.o" --btf types.BTF.1
+case=two-symbol-tables
+cp good.o twosym.o && patch_shdr twosym.o .strtab sh_type 2
+expect 255 "two symbol tables" "$W/twosym.o" --btf types.BTF.1
+case=ids-nobits
+cp good.o nobits.o && patch_shdr nobits.o .BTF_ids sh_type 8
+expect 255 "has no contents in the file (SHT_NOBITS)" "$W/nobits.o" --btf types.BTF.1
+case=section-names-not-strtab
+cp good.o shstr.o && patch_ehdr shstr.o e_shstrndx @.BTF_ids
+expect 255 "section name table .* is not a string table" "$W/shstr.o" --btf types.BTF.1
+case=patch-two-ids-sections
+cp twoids.o ptwoids.o && head -c 20 /dev/zero > blob20
+CULPRIT=ptwoids.o; expect 255 "two sections named .BTF_ids" "$W/ptwoids.o" --patch_btfids blob20
+
+# Not an error: more than 65,279 sections, so the placeholders' section
+# index is in SHT_SYMTAB_SHNDX. resolve_btfids leaves such slots 0 and
+# exits 0; btfids resolves them (checked against the BTF by btfinfo.py).
+case=extended-section-indexes
+python3 -c 'import sys; sys.stdout.write("".join("\t.section .s%d,\"a\"\n\t.byte 0\n" % i for i in range(66000)))' > xbig.s
+cat >> xbig.s <<'EOF'
+	.pushsection .BTF_ids,"a"
+__BTF_ID__struct__foo__1:	.zero 4
+__BTF_ID__func__func__2:	.zero 4
+	.popsection
+EOF
+if gcc -c xbig.s -o xbig.o && "$BTFIDS" --btf types.BTF.1 xbig.o 2> err.txt && ! [ -s err.txt ] &&
+   python3 "$TOP/tests/btfinfo.py" check xbig.o xbig.o.BTF_ids xbig.o.BTF > check.txt 2>&1; then
+	echo "ok $case"; passed=$((passed + 1))
+else
+	fail "$(cat err.txt check.txt | head -c 300)"
+fi
+rm -f xbig.s xbig.o*
 
 case=missing-btf;	CULPRIT=none.BTF; expect 255 "cannot open" "$W/good.o" --btf none.BTF
 case=missing-base;	CULPRIT=nobase; expect 255 "cannot open" "$W/good.o" --btf types.BTF.1 --btf_base nobase

@@ -414,10 +414,37 @@ static void test_emit_byte_order(void)
 	btfids__free(b);
 }
 
+/* one file through the set writer */
+static int write_one(struct btfids_log *lg, const char *path, const char *text)
+{
+	struct btfids_file_out out = {
+		.path = path, .data = text, .size = strlen(text), .mode = 0666,
+	};
+
+	return btfids_write_set(lg, &out, 1);
+}
+
+/* names of the regular files in @dir, sorted, space separated */
+static void dir_files(const char *dir, char *buf, size_t size)
+{
+	char cmd[512];
+	FILE *p;
+	size_t n;
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && ls | sort | tr '\\n' ' '", dir);
+	p = popen(cmd, "r");
+	n = p ? fread(buf, 1, size - 1, p) : 0;
+	buf[n] = 0;
+	if (p)
+		pclose(p);
+}
+
 static void test_files(void)
 {
 	struct btfids_opts opts = { .sz = sizeof(opts), .log = capture_log };
-	char dir[] = "/tmp/btfids-unit-XXXXXX", path[256], fifo[256];
+	struct btfids_log lg = { .opts = &opts };
+	char dir[] = "/tmp/btfids-unit-XXXXXX", path[256], fifo[256], bad[256], list[512];
+	struct btfids_file_out set[2];
 	struct stat st;
 	size_t size;
 	void *data;
@@ -425,24 +452,38 @@ static void test_files(void)
 	current = "atomic files";
 	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
 	snprintf(path, sizeof(path), "%s/out", dir);
-	CHECK(!btfids_write_atomic(&opts, path, "new", 3, 0666), "create");
+	CHECK(!write_one(&lg, path, "new"), "create");
 	CHECK(!stat(path, &st) && st.st_size == 3, "created 3 bytes");
 	chmod(path, 0600);
-	CHECK(!btfids_write_atomic(&opts, path, "newer", 5, 0666), "replace");
+	CHECK(!write_one(&lg, path, "newer"), "replace");
 	CHECK(!stat(path, &st) && st.st_size == 5 && (st.st_mode & 0777) == 0600,
 	      "replaced, mode kept");
-	CHECK(!btfids_read_file(&opts, path, &data, &size) && size == 5 &&
+	CHECK(!btfids_read_file(&lg, path, &data, &size) && size == 5 &&
 	      !memcmp(data, "newer", 5), "read back");
 	free(data);
 
 	log_buf[0] = 0;
-	CHECK(btfids_read_file(&opts, dir, &data, &size) == -EINVAL &&
+	CHECK(btfids_read_file(&lg, dir, &data, &size) == -EINVAL &&
 	      strstr(log_buf, "not a regular file"), "a directory is refused");
 	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
 	mkfifo(fifo, 0600);
 	log_buf[0] = 0;
-	CHECK(btfids_read_file(&opts, fifo, &data, &size) == -EINVAL, "a FIFO is refused, unblocked");
+	CHECK(btfids_read_file(&lg, fifo, &data, &size) == -EINVAL, "a FIFO is refused, unblocked");
 	unlink(fifo);
+
+	/* a set with one unwritable member changes nothing and leaves no temporary */
+	current = "output sets";
+	snprintf(bad, sizeof(bad), "%s/missing/out", dir);
+	set[0] = (struct btfids_file_out){ .path = path, .data = "set", .size = 3, .mode = 0666 };
+	set[1] = (struct btfids_file_out){ .path = bad, .data = "x", .size = 1, .mode = 0666 };
+	log_buf[0] = 0;
+	CHECK(btfids_write_set(&lg, set, 2) < 0 && strstr(log_buf, "cannot create") &&
+	      lg.nr_errors == 3, "the set fails, one error line: %s", log_buf);
+	CHECK(!btfids_read_file(&lg, path, &data, &size) && size == 5 &&
+	      !memcmp(data, "newer", 5), "the other member is unchanged");
+	free(data);
+	dir_files(dir, list, sizeof(list));
+	CHECK(!strcmp(list, "out "), "no temporary is left: [%s]", list);
 
 	if (geteuid() == 0) {
 		/* root ignores modes; a missing directory still cannot be written */
@@ -451,7 +492,7 @@ static void test_files(void)
 		chmod(dir, 0500);
 	}
 	log_buf[0] = 0;
-	CHECK(btfids_write_atomic(&opts, path, "x", 1, 0666) < 0 &&
+	CHECK(write_one(&lg, path, "x") < 0 &&
 	      strstr(log_buf, "cannot create"), "unwritable destination fails: %s", log_buf);
 	chmod(dir, 0700);
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
