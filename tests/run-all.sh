@@ -54,9 +54,22 @@ run_suite differential bash "$TOP/tests/run-diff.sh"
 run_suite errors bash "$TOP/tests/errors/run.sh"
 run_suite random bash "$TOP/tests/random/run.sh"
 run_suite atomic bash "$TOP/tests/atomic/run.sh"
+run_suite alloc bash "$TOP/tests/alloc/run.sh"
 # these need PAHOLE_PATCHED (a pahole with dwarves-patches/) and say so
 run_suite plugin bash "$TOP/tests/plugin/run.sh"
 run_suite integration bash "$TOP/tests/integration/gen-btf.sh"
+# libbpf 1.8 (the kernel tree's, `make pahole-tree`): BTF with layout
+# sections, against the stock resolve_btfids build, byte for byte
+T18=(OUT="$BUILD/tests-tree" BTFIDS="$BUILD/tree/btfids" ORACLE="$BUILD/oracle-tree/resolve_btfids"
+     BASE_RESOLVER="$BUILD/oracle-tree/resolve_btfids" BTF_CMP=raw)
+have_tree() { [ -x "$BUILD/tree/btfids" ] && [ -x "$BUILD/pahole-tree/pahole" ]; }
+if have_tree; then
+	run_suite differential-1.8 env "${T18[@]}" PAHOLE="$BUILD/pahole-tree/pahole" \
+		bash "$TOP/tests/run-diff.sh"
+	run_suite plugin-1.8 env "${T18[@]}" PAHOLE_PATCHED="$BUILD/pahole-tree/pahole" \
+		PAHOLE_STOCK="$(exe "$BUILD/pahole-tree-stock/pahole")" PLUGIN="$BUILD/tree/btfids.so" \
+		WORK="$BUILD/tests-tree/plugin" bash "$TOP/tests/plugin/run.sh"
+fi
 if [ -x "$BUILD/pahole-1.31/pahole" ]; then
 	run_suite plugin-1.31 env PAHOLE_PATCHED="$BUILD/pahole-1.31/pahole" \
 		PAHOLE_STOCK="$(exe "$BUILD/pahole-1.31-stock/pahole")" \
@@ -69,6 +82,13 @@ if [ -n "${BTFIDS_FULL:-}" ]; then
 	run_suite fuzz env FUZZ_BUDGET= FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash "$TOP/tests/fuzz/run.sh"
 	run_suite kernel bash "$TOP/tests/kernel/run.sh"
 	run_suite plugin-kernel bash "$TOP/tests/plugin/kernel.sh"
+	if have_tree; then
+		K18=(PAHOLE="$BUILD/pahole-tree/pahole" BTFIDS="$BUILD/tree/btfids"
+		     ORACLE="$BUILD/oracle-tree/resolve_btfids")
+		run_suite kernel-1.8 env "${K18[@]}" bash "$TOP/tests/kernel/run.sh"
+		run_suite plugin-kernel-1.8 env "${K18[@]}" PAHOLE_PATCHED="$BUILD/pahole-tree/pahole" \
+			PLUGIN="$BUILD/tree/btfids.so" bash "$TOP/tests/plugin/kernel.sh"
+	fi
 	run_suite valgrind bash "$TOP/tests/sanitize/valgrind.sh"
 fi
 
