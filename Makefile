@@ -4,7 +4,9 @@
 # make example    bootstrap, then run btfids on the bundled example
 # make check      bootstrap, then every test (the CI entry point)
 # make pahole     pahole from DWARVES_SRC with dwarves-patches/ (build/pahole)
-#                 and stock (build/pahole-stock); make pahole-1.31 likewise
+#                 and stock (build/pahole-stock); make pahole-1.31 likewise;
+#                 make pahole-tree: btfids, the plugin and pahole against the
+#                 kernel tree's libbpf 1.8 (build/tree, build/pahole-tree)
 # make check-kernel  the differential test on Debian's 7.2 kernel (heavy)
 # make check-boot Linux 7.2 built two-step and in one pahole run, booted in
 #                 qemu (heavy: about 20 minutes)
@@ -49,7 +51,7 @@ DWARVES_131 ?= $(DWARVES_DIR)/dwarves-1.31.tar.gz
 PAHOLE_SH   := bash $(TOP)/scripts/pahole.sh
 
 .PHONY: all bootstrap example check check-kernel check-boot bench bench-boot clean unit-tests install
-.PHONY: pahole pahole-1.31 paholes
+.PHONY: pahole pahole-1.31 pahole-tree paholes
 
 all: $(BTFIDS) $(PLUGIN)
 
@@ -91,10 +93,20 @@ pahole-1.31: $(PLUGIN)
 	@DWARVES_SRC='$(DWARVES_131)' OUT=$(BUILD)/pahole-1.31 $(PAHOLE_SH)
 	@DWARVES_SRC='$(DWARVES_131)' OUT=$(BUILD)/pahole-1.31-stock PATCHES=none $(PAHOLE_SH)
 
+# The same, built against the kernel tree's libbpf 1.8 (bootstrap step
+# libbpf-tree): btfids and the plugin in build/tree, pahole in
+# build/pahole-tree (patched) and build/pahole-tree-stock.
+TREE := $(BUILD)/tree
+
+pahole-tree:
+	@$(MAKE) --no-print-directory BUILD=$(TREE) all
+	@BUILD=$(TREE) DWARVES_SRC='$(DWARVES_SRC)' OUT=$(BUILD)/pahole-tree $(PAHOLE_SH)
+	@BUILD=$(TREE) DWARVES_SRC='$(DWARVES_SRC)' OUT=$(BUILD)/pahole-tree-stock PATCHES=none $(PAHOLE_SH)
+
 # Every pahole whose dwarves source is here; without one the plugin
 # suites say why they cannot run.
 paholes:
-	@if [ -e '$(DWARVES_SRC)' ]; then $(MAKE) --no-print-directory pahole; \
+	@if [ -e '$(DWARVES_SRC)' ]; then $(MAKE) --no-print-directory pahole pahole-tree; \
 	else echo "pahole: no dwarves source at $(DWARVES_SRC) (set DWARVES_SRC): plugin suites will be skipped"; fi
 	@if [ -e '$(DWARVES_131)' ]; then $(MAKE) --no-print-directory pahole-1.31; fi
 

@@ -16,6 +16,10 @@
 #   oracle       the same, unmodified main.c linked against OUR libbpf
 #   pahole       Debian sid's pahole 1.32 with its own libraries and loader,
 #                run through the wrapper build/tools/pahole
+#   libbpf-tree  the kernel tree's libbpf (1.8, which writes BTF layout
+#                sections), static -fPIC into build/libbpf-tree, and
+#                build/tree/config.mk: `make BUILD=build/tree` builds
+#                btfids and the plugin against it
 #
 # Every step is idempotent: it is skipped ("cached") when its outputs exist
 # and its stamp under build/stamps matches.  Logs go to build/logs/STEP.log.
@@ -41,7 +45,7 @@ ORACLE_TREE=$B/oracle-tree
 ORACLE=$B/oracle
 CONFIG_MK=$B/config.mk
 
-STEPS=(packages apt libbpf ksrc oracle-tree oracle pahole)
+STEPS=(packages apt libbpf ksrc oracle-tree oracle pahole libbpf-tree)
 STEPS_PREFIX=bootstrap
 STEPS_LOCK=$B/.bootstrap.lock
 
@@ -572,6 +576,48 @@ pahole_build()
 	*) die "build/tools/pahole --version printed '$out', want v$PAHOLE_WANT" ;;
 	esac
 	stamp_write pahole "$(pahole_key)"
+}
+
+# ---------------------------------------------------------------------------
+# step 8: the kernel tree's libbpf, for a second build of btfids and pahole
+
+LIBBPF_TREE=$B/libbpf-tree
+TREE_CONFIG_MK=$B/tree/config.mk
+
+libbpf_tree_version()
+{
+	sed -n 's/^LIBBPF_\([0-9.]*\) {$/\1/p' "$KSRC/tools/lib/bpf/libbpf.map" | sort -V | tail -n 1
+}
+
+libbpf_tree_desc()
+{
+	echo "libbpf $(libbpf_tree_version 2>/dev/null) of the kernel tree (static, -fPIC)"
+}
+
+libbpf_tree_cached()
+{
+	stamp_ok libbpf-tree "$KSRC $(libbpf_tree_version 2>/dev/null)" &&
+		[ -f "$LIBBPF_TREE/lib/libbpf.a" ] && [ -f "$TREE_CONFIG_MK" ]
+}
+
+libbpf_tree_build()
+{
+	local obj=$B/src/libbpf-tree-obj ver
+
+	need "$KSRC/tools/lib/bpf/libbpf.map" ksrc
+	ver=$(libbpf_tree_version)
+	rm -rf "$LIBBPF_TREE" "$obj"
+	mkdir -p "$obj"
+	make -C "$KSRC/tools/lib/bpf" -j"$JOBS" OUTPUT="$obj/" EXTRA_CFLAGS="-fPIC -g -O2" \
+		prefix="$LIBBPF_TREE" libdir_relative=lib install
+	# the static library only: what links it must not depend on a .so
+	rm -f "$LIBBPF_TREE"/lib/libbpf.so*
+	check_pic "$LIBBPF_TREE/lib/libbpf.a" "$obj"
+	sed -i "s/^Version: .*/Version: $ver/" "$LIBBPF_TREE/lib/pkgconfig/libbpf.pc"
+	mkdir -p "$(dirname "$TREE_CONFIG_MK")"
+	CONFIG_MK=$TREE_CONFIG_MK write_config_mk "$ver" "-I$LIBBPF_TREE/include" \
+		"$LIBBPF_TREE/lib/libbpf.a -lelf -lz"
+	stamp_write libbpf-tree "$KSRC $ver"
 }
 
 # ---------------------------------------------------------------------------

@@ -179,7 +179,7 @@ kernel_prepare()
 
 	vm_id="$(stat -c %s "$VMLINUX") $(readelf -n "$VMLINUX" 2>/dev/null |
 		sed -n 's/.*Build ID: //p' | head -n 1)"
-	PKEY=$( { "$PAHOLE" --version; echo "${PAHOLE_FLAGS[*]}"; echo "$vm_id"; } |
+	PKEY=$( { "$PAHOLE" --version; echo "$PAHOLE ${PAHOLE_FLAGS[*]}"; echo "$vm_id"; } |
 		md5sum | cut -c1-12)
 	VM_BTF1=$C/vmlinux.BTF.1-$PKEY
 	progress "vmlinux: pahole (cache $(basename "$VM_BTF1"))"
