@@ -126,6 +126,7 @@ static int load_files(struct btfids *b, const char *path, const char *base_path)
 /* The file the messages about the input BTF name. */
 static int set_btf_path(struct btfids *b, const char *path)
 {
+	free(b->btf_path);	/* from a load that failed, if any */
 	b->btf_path = strdup(path);
 	return b->btf_path ? 0 : -ENOMEM;
 }
