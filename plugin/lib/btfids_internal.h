@@ -124,6 +124,14 @@ struct btf_edit {
 	__u32 *patch_of;		/* input id -> patch index + 1, 0: none */
 };
 
+/* One file of an output set: written to TMP first, renamed to PATH. */
+struct btfids_file_out {
+	const char *path;
+	const void *data;
+	size_t size;
+	int mode;		/* of a new file, before the umask */
+	char *tmp;		/* set by btfids_write_set() */
+};
 /* Where a context's messages go, and how many errors it has reported. */
 struct btfids_log {
 	const struct btfids_opts *opts;
@@ -167,6 +175,8 @@ struct btfids {
 	void *ids_out;		/* .BTF_ids in target byte order */
 	const void *base_raw;	/* the distilled base's bytes (libbpf's) */
 	__u32 base_raw_size;
+	struct btfids_file_out pending[BTFIDS_OUT_NR];	/* prepared, not committed */
+	__u32 nr_pending;
 };
 
 /* log.c */
@@ -193,21 +203,21 @@ void btfids_names_free(struct btfids_names *n);
 
 /* file.c */
 struct stat;
-/* One file of an output set: written to TMP first, renamed to PATH. */
-struct btfids_file_out {
-	const char *path;
-	const void *data;
-	size_t size;
-	int mode;		/* of a new file, before the umask */
-	char *tmp;		/* set by btfids_write_set() */
-};
 int btfids_open_regular(struct btfids_log *lg, const char *path, int *fdp, struct stat *st);
 int btfids_read_file(struct btfids_log *lg, const char *path, void **data, size_t *size);
+/* @out's bytes to a new temporary beside its destination (out->tmp). */
+int btfids_out_prepare(struct btfids_log *lg, struct btfids_file_out *out);
+/* The prepared temporary renamed over the destination. */
+int btfids_out_commit(struct btfids_log *lg, struct btfids_file_out *out);
+/* A temporary not committed, removed. */
+void btfids_out_drop(struct btfids_file_out *out);
 /* All of @outs or none: temporaries first, then the renames. */
 int btfids_write_set(struct btfids_log *lg, struct btfids_file_out *outs, size_t nr);
 
 /* edit.c */
 int edit_init(struct btf_edit *e, const struct btf *btf);
+/* Is @btf's header one edit_init() can work with? 0 or its error. */
+int edit_check(const struct btf *btf);
 /* What an error of edit_init() or edit_strings_of() means, for a message. */
 const char *edit_strerror(int err);
 int edit_strings_of(const struct btf *btf, const char **strs, __u32 *len);
@@ -224,6 +234,9 @@ int edit_add_decl_tag(struct btf_edit *e, const char *value, __u32 ref, int comp
 int edit_add_func_proto(struct btf_edit *e, __u32 ret);
 int edit_add_func_param(struct btf_edit *e, const char *name, __u32 type);
 int edit_write_raw(const struct btf_edit *e, const __u32 *order, void **raw, __u32 *size);
+
+/* emit.c: outputs prepared and not committed, removed */
+void btfids_drop_pending(struct btfids *b);
 
 /* stages */
 int btfids_collect(struct btfids *b);

@@ -164,6 +164,9 @@ static int read_header(const struct btf *btf, struct btf_edit *e)
 		hdr_bswap(&e->hdr);
 	if (e->hdr.str_off > size - hdr_len || e->hdr.str_len > size - hdr_len - e->hdr.str_off)
 		return -EINVAL;
+	/* types are read in place, as 32-bit words */
+	if ((hdr_len + e->hdr.type_off) % sizeof(__u32))
+		return -EINVAL;
 	e->strs = (const char *)raw + hdr_len + e->hdr.str_off;
 	return find_layout(e, (const char *)raw, size);
 }
@@ -178,14 +181,23 @@ const char *edit_strerror(int err)
 	case -EOPNOTSUPP:
 		return "split BTF on a base that is itself split is not supported";
 	default:
-		return "its header does not fit its data";
+		return "its header does not fit its data (a section out of range or not 4-byte aligned)";
 	}
+}
+
+int edit_check(const struct btf *btf)
+{
+	enum btf_endianness host = host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
+	struct btf_edit e = { .swap = btf__endianness(btf) != host };
+
+	return read_header(btf, &e);
 }
 
 int edit_init(struct btf_edit *e, const struct btf *btf)
 {
 	const struct btf *base = btf__base_btf(btf);
 	enum btf_endianness host = host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
+	int err;
 
 	memset(e, 0, sizeof(*e));
 	e->btf = btf;
@@ -194,7 +206,8 @@ int edit_init(struct btf_edit *e, const struct btf *btf)
 	e->swap = btf__endianness(btf) != host;
 	if (base && btf__base_btf(base))
 		return -EOPNOTSUPP;	/* a base that is itself split */
-	return read_header(btf, e);
+	err = base ? edit_check(base) : 0;
+	return err ? err : read_header(btf, e);
 }
 
 /* The own string section of @btf: where it starts, how long it is. */

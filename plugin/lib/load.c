@@ -76,6 +76,11 @@ static int check_base_fits(struct btfids *b, const char *base_path)
 	const char *strs;
 	int err;
 
+	err = edit_check(b->btf);
+	if (err) {
+		btfids_err(b, b->btf_path, "cannot read the split BTF: %s", edit_strerror(err));
+		return err;
+	}
 	if (btf__endianness(b->base) != btf__endianness(b->btf)) {
 		btfids_err(b, b->btf_path, "split BTF and base %s differ in byte order", base_path);
 		return -EINVAL;
