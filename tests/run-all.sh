@@ -58,6 +58,7 @@ run_suite alloc bash "$TOP/tests/alloc/run.sh"
 # these need PAHOLE_PATCHED (a pahole with dwarves-patches/) and say so
 run_suite plugin bash "$TOP/tests/plugin/run.sh"
 run_suite integration bash "$TOP/tests/integration/gen-btf.sh"
+run_suite series bash "$TOP/tests/series/run.sh"
 # libbpf 1.8 (the kernel tree's, `make pahole-tree`): BTF with layout
 # sections, against the stock resolve_btfids build, byte for byte
 T18=(OUT="$BUILD/tests-tree" BTFIDS="$BUILD/tree/btfids" ORACLE="$BUILD/oracle-tree/resolve_btfids"

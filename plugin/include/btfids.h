@@ -130,6 +130,16 @@ int btfids__write_named(struct btfids *b, const char *btf_path);
 int btfids__write(struct btfids *b, const char *prefix);
 
 /*
+ * Writing in two steps, for a host that writes files of its own in
+ * between: btfids__prepare_output() writes one output to a temporary file
+ * beside @path only; btfids__commit() renames every prepared one into
+ * place; btfids__free() removes those not committed. On failure nothing
+ * prepared so far is kept.
+ */
+int btfids__prepare_output(struct btfids *b, enum btfids_output which, const char *path);
+int btfids__commit(struct btfids *b);
+
+/*
  * Replace the bytes of the .BTF_ids section of @elf_path with the contents
  * of @blob_path (sizes must match). The ELF is rewritten atomically: a copy
  * is patched, then renamed over the original.

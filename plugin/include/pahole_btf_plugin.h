@@ -1,74 +1,90 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * pahole_btf_plugin.h - the C ABI between pahole and a BTF post-encode
- * plugin. The same file is carried by dwarves-patches/ (as
- * pahole_btf_plugin.h in the dwarves tree) and by this project's plugin.
+ * The interface between pahole and a BTF post-encode plugin.
  *
- * A plugin is a shared object exporting one symbol,
+ * A plugin is a shared object that exports
  *
  *	const struct pahole_btf_plugin pahole_btf_plugin;
  *
- * pahole dlopen()s it (--btf_plugin=PATH[:ARGS], or --resolve_btfids for
- * the btfids plugin in pahole's plugin directory), checks abi_major, and
- * after deduplicating the BTF, before writing anything, calls post_encode()
- * once. The plugin calls libbpf through pahole's own copy (it must not
- * link another libbpf: the struct btf it gets is pahole's).
+ * pahole loads it for --btf_plugin=PLUGIN[:ARGS] (PLUGIN is a path, or a
+ * name looked up as PLUGIN.so in pahole's plugin directory). After
+ * deduplicating an object's BTF and before writing any of it, pahole calls
+ * post_encode() once; after writing its outputs, or failing to, finish()
+ * once. A plugin calls libbpf through pahole's own copy and must not link
+ * another: the struct btf it is handed belongs to that copy.
  *
- * Versioning: abi_major changes when a field changes meaning or moves;
- * pahole refuses a plugin whose abi_major differs from its own. New fields
- * are only ever appended to struct pahole_btf_pass, which carries its size:
- * a plugin reads a field only if pass->sz covers it, and pahole accepts any
- * abi_minor.
+ * Compatibility between a plugin and a pahole built at different times:
+ *  - Each structure starts with its size as the side that filled it was
+ *    built: pahole reads a field of struct pahole_btf_plugin, and a plugin
+ *    a field of struct pahole_btf_pass, only if that size covers it
+ *    (PAHOLE_BTF_HAS()). A field not covered reads as zero (NULL, false).
+ *  - Fields are only ever added at the end of either structure.
+ *  - PAHOLE_BTF_PLUGIN_ABI changes only when an existing field changes
+ *    meaning, type or place; pahole refuses, before calling anything, a
+ *    plugin built for another ABI, or one too old to have post_encode().
+ * So a plugin built against an older header runs in a newer pahole and
+ * the other way round, each using what both know.
  */
-#ifndef __PAHOLE_BTF_PLUGIN_H
-#define __PAHOLE_BTF_PLUGIN_H
+#ifndef _PAHOLE_BTF_PLUGIN_H_
+#define _PAHOLE_BTF_PLUGIN_H_
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PAHOLE_BTF_PLUGIN_ABI_MAJOR	1
-#define PAHOLE_BTF_PLUGIN_ABI_MINOR	0
+#define PAHOLE_BTF_PLUGIN_ABI		1
 #define PAHOLE_BTF_PLUGIN_SYMBOL	"pahole_btf_plugin"
+
+/* Does structure @s, as its filler's sz says, include @field? */
+#define PAHOLE_BTF_HAS(s, field) \
+	((s)->sz >= offsetof(__typeof__(*(s)), field) + sizeof((s)->field))
 
 struct btf;
 
-/* What pahole hands over, and what the plugin hands back. */
+/* One object's BTF, handed to post_encode(). */
 struct pahole_btf_pass {
 	size_t sz;			/* sizeof(struct pahole_btf_pass) in pahole */
 
-	/* from pahole */
+	/* Set by pahole. */
 	struct btf *btf;		/* deduplicated BTF, split on base_btf if set */
-	struct btf *base_btf;		/* --btf_base, or NULL */
-	const char *elf_path;		/* the ELF object that was encoded */
-	void *elf;			/* pahole's Elf * of it, or NULL; for ET_REL
-					 * its section addresses are libdw's, not the
-					 * file's: open elf_path to read symbols */
-	const char *detached_path;	/* --btf_encode_detached, or NULL: the BTF
-					 * goes into elf_path's .BTF section */
-	int elf_data;			/* ELFDATA2LSB or ELFDATA2MSB of the target */
-	bool distill_base;		/* --btf_features=distilled_base */
-	int verbose;			/* pahole -V */
-	const char *args;		/* ARGS of --btf_plugin=PATH:ARGS, or NULL */
+	struct btf *base_btf;		/* the --btf_base BTF, or NULL */
+	const char *elf_path;		/* the object whose DWARF was encoded */
+	/*
+	 * --btf_encode_detached FILE, or NULL: the BTF goes into the .BTF
+	 * section of elf_path.
+	 */
+	const char *detached_path;
+	/* --btf_features=distilled_base: the plugin distills, pahole does not. */
+	bool distill_base;
+	int verbose;			/* pahole's verbosity */
+	const char *args;		/* ARGS of --btf_plugin=PLUGIN:ARGS, or NULL */
 
-	/* from the plugin; pahole writes what the plugin did not */
-	struct btf *out_btf;		/* write this BTF instead of btf, or NULL */
-	struct btf *out_base_btf;	/* distilled base to write, or NULL */
-	bool written;			/* detached mode: the plugin wrote every
-					 * output file itself; pahole writes none */
+	/* Set by the plugin; pahole writes what the plugin did not. */
+	struct btf *out_btf;		/* BTF to write instead of btf, or NULL */
+	/* Base to write beside it (.BTF.base, or FILE.base if detached), or NULL. */
+	struct btf *out_base_btf;
+	/* Detached: the plugin wrote every output file itself, pahole none. */
+	bool written;
 };
 
 struct pahole_btf_plugin {
-	unsigned int abi_major;		/* PAHOLE_BTF_PLUGIN_ABI_MAJOR */
-	unsigned int abi_minor;		/* PAHOLE_BTF_PLUGIN_ABI_MINOR */
+	size_t sz;			/* sizeof(struct pahole_btf_plugin) in the plugin */
+	unsigned int abi;		/* PAHOLE_BTF_PLUGIN_ABI */
 	const char *name;
 	const char *version;
 	/*
-	 * Returns 0, or a negative errno after printing why; pahole then
-	 * fails. *priv is the plugin's, handed back to finish().
+	 * Returns 0, or a negative errno after printing why (pahole then
+	 * fails). *priv is the plugin's, handed to finish().
 	 */
 	int (*post_encode)(struct pahole_btf_pass *pass, void **priv);
-	/* After pahole wrote its outputs (or failed): release out_* and priv. */
-	void (*finish)(void *priv);
+	/*
+	 * Optional. Called once post_encode() was, after pahole wrote its
+	 * outputs: @err is 0, or the error of post_encode() or of pahole's
+	 * writing. Releases priv and the out_* BTFs. Returns 0, or a negative
+	 * errno after printing why, which fails pahole: a plugin can prepare
+	 * outputs of its own in post_encode() and keep them only here, when
+	 * pahole's are in place too.
+	 */
+	int (*finish)(void *priv, int err);
 };
 
-#endif /* __PAHOLE_BTF_PLUGIN_H */
+#endif /* _PAHOLE_BTF_PLUGIN_H_ */

@@ -37,6 +37,7 @@ void btfids__free(struct btfids *b)
 
 	if (!b)
 		return;
+	btfids_drop_pending(b);
 	edit_free(&b->edit);
 	btf__free(b->final_btf);
 	free(b->order);

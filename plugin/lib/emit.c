@@ -120,54 +120,96 @@ static void free_paths(char *paths[BTFIDS_OUT_NR])
 		free(paths[i]);
 }
 
-/* The outputs of the run, each to paths[i] (NULL: not wanted), as one set. */
-static int write_outputs(struct btfids *b, const char *const paths[BTFIDS_OUT_NR])
+/* Output @which of the run to a temporary beside @path, kept pending. */
+static int prepare_output(struct btfids *b, enum btfids_output which, const char *path)
 {
-	struct btfids_file_out outs[BTFIDS_OUT_NR];
-	size_t nr = 0, size;
+	struct btfids_file_out *out = &b->pending[b->nr_pending];
 	const void *data;
-	int i;
+	size_t size;
+	int err;
 
-	for (i = 0; i < BTFIDS_OUT_NR; i++) {
-		if (!paths[i])
-			continue;
-		data = btfids__output(b, i, &size);
-		if (!data && i == BTFIDS_OUT_BTF) {
-			btfids_err(b, b->elf_path, "no final BTF to write");
-			return -EINVAL;
-		}
-		if (!data)
-			continue;
-		outs[nr].path = paths[i];
-		outs[nr].data = data;
-		outs[nr].size = size;
-		outs[nr++].mode = 0666;
+	data = btfids__output(b, which, &size);
+	if (!data && which == BTFIDS_OUT_BTF) {
+		btfids_err(b, b->elf_path, "no final BTF to write");
+		return -EINVAL;
 	}
-	return btfids_write_set(&b->log, outs, nr);
+	if (!data)
+		return 0;
+	if (b->nr_pending == BTFIDS_OUT_NR) {
+		btfids_err(b, path, "more outputs prepared than the run has");
+		return -EINVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	out->path = strdup(path);
+	if (!out->path)
+		return -ENOMEM;
+	out->data = data;
+	out->size = size;
+	out->mode = 0666;
+	b->nr_pending++;
+	err = btfids_out_prepare(&b->log, out);
+	return err;
+}
+
+void btfids_drop_pending(struct btfids *b)
+{
+	__u32 i;
+
+	for (i = 0; i < b->nr_pending; i++) {
+		btfids_out_drop(&b->pending[i]);
+		free((char *)b->pending[i].path);
+	}
+	b->nr_pending = 0;
+}
+
+int btfids__prepare_output(struct btfids *b, enum btfids_output which, const char *path)
+{
+	unsigned int before = b->log.nr_errors;
+	int err;
+
+	if (which >= BTFIDS_OUT_NR)
+		return -EINVAL;
+	err = prepare_output(b, which, path);
+	if (err)
+		btfids_drop_pending(b);
+	return btfids_failed(&b->log, before, path, err);
+}
+
+int btfids__commit(struct btfids *b)
+{
+	unsigned int before = b->log.nr_errors;
+	__u32 i;
+	int err = 0;
+
+	for (i = 0; !err && i < b->nr_pending; i++)
+		err = btfids_out_commit(&b->log, &b->pending[i]);
+	btfids_drop_pending(b);
+	return btfids_failed(&b->log, before, b->elf_path, err);
 }
 
 int btfids__write_output(struct btfids *b, enum btfids_output which, const char *path)
 {
-	const char *paths[BTFIDS_OUT_NR] = {};
-	unsigned int before = b->log.nr_errors;
+	int err;
 
-	if (which >= BTFIDS_OUT_NR)
-		return -EINVAL;
-	paths[which] = path;
-	return btfids_failed(&b->log, before, path, write_outputs(b, paths));
+	err = btfids__prepare_output(b, which, path);
+	return err ? err : btfids__commit(b);
 }
 
 int btfids__write_named(struct btfids *b, const char *btf_path)
 {
 	char *paths[BTFIDS_OUT_NR] = {};
 	unsigned int before = b->log.nr_errors;
-	int err;
+	int err, i;
 
 	err = output_paths(btf_path, paths);
-	if (!err)
-		err = write_outputs(b, (const char *const *)paths);
+	for (i = 0; !err && i < BTFIDS_OUT_NR; i++)
+		err = prepare_output(b, i, paths[i]);
 	free_paths(paths);
-	return btfids_failed(&b->log, before, btf_path, err);
+	if (err) {
+		btfids_drop_pending(b);
+		return btfids_failed(&b->log, before, btf_path, err);
+	}
+	return btfids__commit(b);
 }
 
 int btfids__write(struct btfids *b, const char *prefix)

@@ -108,12 +108,12 @@ static int output_mode(const char *path, int mode, bool *keep)
 	return *keep ? (int)(st.st_mode & 07777) : mode;
 }
 
-/* Write @out's bytes to a new temporary file beside its destination. */
-static int write_temp(struct btfids_log *lg, struct btfids_file_out *out)
+int btfids_out_prepare(struct btfids_log *lg, struct btfids_file_out *out)
 {
 	bool keep;
 	int fd, mode, err;
 
+	out->tmp = NULL;
 	if (asprintf(&out->tmp, "%s.tmp.%d", out->path, (int)getpid()) < 0) {
 		out->tmp = NULL;
 		btfids_error(lg, out->path, "out of memory");
@@ -140,16 +140,27 @@ static int write_temp(struct btfids_log *lg, struct btfids_file_out *out)
 	return err;
 }
 
-static void drop_temps(struct btfids_file_out *outs, size_t nr)
+int btfids_out_commit(struct btfids_log *lg, struct btfids_file_out *out)
 {
-	size_t i;
+	int err;
 
-	for (i = 0; i < nr; i++) {
-		if (outs[i].tmp)
-			unlink(outs[i].tmp);
-		free(outs[i].tmp);
-		outs[i].tmp = NULL;
+	if (rename(out->tmp, out->path)) {
+		err = -errno;
+		btfids_error(lg, out->path, "cannot write: %s", strerror(-err));
+		return err;
 	}
+	free(out->tmp);
+	out->tmp = NULL;
+	btfids_log(lg->opts, BTFIDS_LOG_DEBUG, "wrote %zu bytes to %s\n", out->size, out->path);
+	return 0;
+}
+
+void btfids_out_drop(struct btfids_file_out *out)
+{
+	if (out->tmp)
+		unlink(out->tmp);
+	free(out->tmp);
+	out->tmp = NULL;
 }
 
 int btfids_write_set(struct btfids_log *lg, struct btfids_file_out *outs, size_t nr)
@@ -160,18 +171,10 @@ int btfids_write_set(struct btfids_log *lg, struct btfids_file_out *outs, size_t
 	for (i = 0; i < nr; i++)
 		outs[i].tmp = NULL;
 	for (i = 0; !err && i < nr; i++)
-		err = write_temp(lg, &outs[i]);
-	for (i = 0; !err && i < nr; i++) {
-		if (rename(outs[i].tmp, outs[i].path)) {
-			err = -errno;
-			btfids_error(lg, outs[i].path, "cannot write: %s", strerror(-err));
-			break;
-		}
-		free(outs[i].tmp);
-		outs[i].tmp = NULL;
-		btfids_log(lg->opts, BTFIDS_LOG_DEBUG, "wrote %zu bytes to %s\n",
-			   outs[i].size, outs[i].path);
-	}
-	drop_temps(outs, nr);
+		err = btfids_out_prepare(lg, &outs[i]);
+	for (i = 0; !err && i < nr; i++)
+		err = btfids_out_commit(lg, &outs[i]);
+	for (i = 0; i < nr; i++)
+		btfids_out_drop(&outs[i]);
 	return err;
 }

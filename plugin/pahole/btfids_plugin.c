@@ -14,7 +14,7 @@
  *                          X.BTF_ids)
  * written as one set: all of them or, on any failure, none. Without
  * --btf_encode_detached, pahole puts the final BTF (and distilled base)
- * into the ELF and the plugin writes ELF.BTF_ids beside it;
+ * into the ELF and the plugin writes ELF.BTF_ids beside it once pahole has;
  * `btfids --patch_btfids` embeds that.
  *
  * Arguments (--btf_plugin=PATH:ARGS, comma separated): verbose; and
@@ -77,7 +77,11 @@ static int parse_args(const struct pahole_btf_pass *pass, struct plugin_args *pa
 	return err;
 }
 
-/* Into the ELF: pahole writes the BTF; .BTF_ids goes beside the ELF. */
+/*
+ * Into the ELF: pahole writes the BTF and base into it; .BTF_ids goes
+ * beside the ELF, prepared now and kept in finish() only if pahole's
+ * writing succeeded.
+ */
 static int hand_back(struct btfids *b, struct pahole_btf_pass *pass)
 {
 	char *path;
@@ -94,7 +98,7 @@ static int hand_back(struct btfids *b, struct pahole_btf_pass *pass)
 		plugin_err(pass, "out of memory");
 		return -ENOMEM;
 	}
-	err = btfids__write_output(b, BTFIDS_OUT_BTF_IDS, path);
+	err = btfids__prepare_output(b, BTFIDS_OUT_BTF_IDS, path);
 	free(path);
 	return err;
 }
@@ -107,7 +111,7 @@ static int btfids_post_encode(struct pahole_btf_pass *pass, void **priv)
 	int err;
 
 	*priv = NULL;
-	if (pass->sz < offsetof(struct pahole_btf_pass, written) + sizeof(pass->written))
+	if (!PAHOLE_BTF_HAS(pass, written))
 		return plugin_err(pass, "pahole's pass structure is too old (%zu bytes)", pass->sz);
 	err = parse_args(pass, &pa);
 	if (err)
@@ -136,15 +140,21 @@ static int btfids_post_encode(struct pahole_btf_pass *pass, void **priv)
 	return err;
 }
 
-static void btfids_finish(void *priv)
+/* pahole has written (or failed to): keep the prepared .BTF_ids only then. */
+static int btfids_finish(void *priv, int err)
 {
-	btfids__free(priv);
+	struct btfids *b = priv;
+
+	if (b && !err)
+		err = btfids__commit(b);
+	btfids__free(b);
+	return err;
 }
 
 __attribute__((visibility("default")))
 const struct pahole_btf_plugin pahole_btf_plugin = {
-	.abi_major	= PAHOLE_BTF_PLUGIN_ABI_MAJOR,
-	.abi_minor	= PAHOLE_BTF_PLUGIN_ABI_MINOR,
+	.sz		= sizeof(struct pahole_btf_plugin),
+	.abi		= PAHOLE_BTF_PLUGIN_ABI,
 	.name		= "btfids",
 	.version	= PLUGIN_VERSION,
 	.post_encode	= btfids_post_encode,

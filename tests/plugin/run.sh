@@ -495,55 +495,17 @@ cli_run() {
 }
 
 cli_cases() {
-	local d P=$WORK/cli-plugins pdir probe rc
+	local d P=$WORK/cli-plugins pdir probe rc why
 	mkdir -p "$P"
-	# test plugins, from the ABI header
-	cat >"$P/nosym.c" <<-'EOF'
-	int not_a_btf_plugin = 1;
-	EOF
-	cat >"$P/plugins.c" <<-'EOF'
-	#include <errno.h>
-	#include <stdio.h>
-	#include "pahole_btf_plugin.h"
-
-	#ifndef MAJOR
-	#define MAJOR PAHOLE_BTF_PLUGIN_ABI_MAJOR
-	#endif
-
-	static int post_encode(struct pahole_btf_pass *pass, void **priv)
-	{
-		*priv = NULL;
-	#ifdef FAILS
-		fprintf(stderr, "test plugin: failing on purpose\n");
-		return -EINVAL;
-	#else
-		fprintf(stderr, "test plugin: called for %s\n", pass->elf_path);
-		return 0;
-	#endif
-	}
-
-	static void finish(void *priv)
-	{
-	}
-
-	__attribute__((visibility("default")))
-	const struct pahole_btf_plugin pahole_btf_plugin = {
-		.abi_major	= MAJOR,
-		.abi_minor	= PAHOLE_BTF_PLUGIN_ABI_MINOR + 7,
-		.name		= "test",
-		.version	= "0",
-	#ifndef NO_POST_ENCODE
-		.post_encode	= post_encode,
-	#endif
-		.finish		= finish,
-	};
-	EOF
-	if ! { cc -shared -fPIC -o "$P/nosym.so" "$P/nosym.c" &&
-	       cc -shared -fPIC -I"$ROOT/plugin/include" -o "$P/noop.so" "$P/plugins.c" &&
-	       cc -shared -fPIC -I"$ROOT/plugin/include" -DFAILS -o "$P/fails.so" "$P/plugins.c" &&
-	       cc -shared -fPIC -I"$ROOT/plugin/include" -DNO_POST_ENCODE -o "$P/nopost.so" "$P/plugins.c" &&
-	       cc -shared -fPIC -I"$ROOT/plugin/include" -DMAJOR='(PAHOLE_BTF_PLUGIN_ABI_MAJOR + 1)' \
-			-o "$P/abi.so" "$P/plugins.c"; } >"$P/cc.log" 2>&1; then
+	# test plugins (tests/plugin/test_plugin.c), from the ABI header
+	echo 'int not_a_btf_plugin = 1;' >"$P/nosym.c"
+	local v ok=y
+	cc -shared -fPIC -o "$P/nosym.so" "$P/nosym.c" >"$P/cc.log" 2>&1 || ok=""
+	for v in noop FAILS FINISH_FAILS NO_POST_ENCODE OTHER_ABI OLDER NEWER; do
+		cc -shared -fPIC -Wall -Werror -I"$ROOT/plugin/include" -D"$v" \
+			-o "$P/$v.so" "$TESTS/plugin/test_plugin.c" >>"$P/cc.log" 2>&1 || ok=""
+	done
+	if [ -z "$ok" ]; then
 		fail cli/test-plugins "cannot compile the test plugins: $(head -c 300 "$P/cc.log")"
 		return
 	fi
@@ -606,17 +568,44 @@ cli_cases() {
 		--btf_plugin="$P/nosym.so" --btf_encode_detached=x.BTF x
 	cli_check_fail cli/plugin-no-symbol "$CLI_DIR" "is not a BTF plugin"
 	cli_run cli/plugin-no-post_encode "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-		--btf_plugin="$P/nopost.so" --btf_encode_detached=x.BTF x
+		--btf_plugin="$P/NO_POST_ENCODE.so" --btf_encode_detached=x.BTF x
 	cli_check_fail cli/plugin-no-post_encode "$CLI_DIR" "is not a BTF plugin"
 	cli_run cli/plugin-abi-major "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-		--btf_plugin="$P/abi.so" --btf_encode_detached=x.BTF x
+		--btf_plugin="$P/OTHER_ABI.so" --btf_encode_detached=x.BTF x
 	cli_check_fail cli/plugin-abi-major "$CLI_DIR" "ABI"
 	if grep -q "test plugin: called" "$CLI_DIR.err"; then
-		fail cli/plugin-abi-major-not-called "pahole called a plugin of another ABI major"
+		fail cli/plugin-abi-major-not-called "pahole called a plugin of another ABI"
 	fi
 	cli_run cli/plugin-fails "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-		--btf_plugin="$P/fails.so" --btf_encode_detached=x.BTF x
+		--btf_plugin="$P/FAILS.so" --btf_encode_detached=x.BTF x
 	cli_check_fail cli/plugin-fails "$CLI_DIR" "failing on purpose"
+	# finish() learns how pahole's writing went, and can fail the run
+	cli_run cli/plugin-finish-sees-error "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
+		--btf_plugin="$P/FAILS.so" --btf_encode_detached=x.BTF x
+	grep -q "test plugin: finish, err -22" "$CLI_DIR.err" && finish cli/plugin-finish-sees-error "$CLI_DIR" ||
+		finish cli/plugin-finish-sees-error "$CLI_DIR" "finish() not told of -EINVAL: $(head -c 300 "$CLI_DIR.err" | tr '\n' '|')"
+	cli_run cli/plugin-finish-fails "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
+		--btf_plugin="$P/FINISH_FAILS.so" --btf_encode_detached=x.BTF x
+	if [ "$(cat "$CLI_DIR.rc")" != 0 ] && grep -q "test plugin: finish, err 0" "$CLI_DIR.err" &&
+	   grep -q "finish failing on purpose" "$CLI_DIR.err"; then
+		finish cli/plugin-finish-fails "$CLI_DIR"
+	else
+		finish cli/plugin-finish-fails "$CLI_DIR" "exit $(cat "$CLI_DIR.rc"), want a failure after finish(err 0): $(head -c 300 "$CLI_DIR.err" | tr '\n' '|')"
+	fi
+	# the structures' sizes: an older plugin (no finish) and a newer one
+	# (a field pahole does not know) both run
+	for v in OLDER NEWER; do
+		cli_run "cli/plugin-$v" "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
+			--btf_plugin="$P/$v.so" --btf_encode_detached=x.BTF x
+		why=""
+		[ "$(cat "$CLI_DIR.rc")" = 0 ] || why="exit $(cat "$CLI_DIR.rc"): $(head -c 300 "$CLI_DIR.err" | tr '\n' '|')"
+		grep -q "test plugin: called" "$CLI_DIR.err" || why="${why:+$why; }post_encode() not called"
+		if [ $v = OLDER ] && grep -q "test plugin: finish" "$CLI_DIR.err"; then
+			why="${why:+$why; }finish() called, past the plugin's sz"
+		fi
+		[ -s "$CLI_DIR/x.BTF" ] || why="${why:+$why; }no x.BTF"
+		finish "cli/plugin-$v" "$CLI_DIR" "$why"
+	done
 	cli_run cli/plugin-twice "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
 		--btf_plugin="$P/noop.so" --btf_plugin="$PLUGIN" --btf_encode_detached=x.BTF x
 	cli_check_fail cli/plugin-twice "$CLI_DIR" "only one BTF plugin"
@@ -624,9 +613,9 @@ cli_cases() {
 		--btf_plugin="$PLUGIN:bogus" --btf_encode_detached=x.BTF x
 	cli_check_fail cli/plugin-unknown-argument "$CLI_DIR" "bogus"
 
-	# a plugin that does nothing (any abi_minor): pahole writes what it
-	# writes without a plugin, detached and embedded
-	local how why
+	# a plugin that does nothing: pahole writes what it writes without a
+	# plugin, detached and embedded
+	local how
 	for how in detached embedded; do
 		d=$(casedir "cli/plugin-noop-$how")
 		mkdir -p "$d/plain" "$d/noop"

@@ -395,6 +395,21 @@ static void test_transform_errors(void)
 	btfids__free(b);
 }
 
+/* names of the regular files in @dir, sorted, space separated */
+static void dir_files(const char *dir, char *buf, size_t size)
+{
+	char cmd[512];
+	FILE *p;
+	size_t n;
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && ls | sort | tr '\\n' ' '", dir);
+	p = popen(cmd, "r");
+	n = p ? fread(buf, 1, size - 1, p) : 0;
+	buf[n] = 0;
+	if (p)
+		pclose(p);
+}
+
 static void test_emit_byte_order(void)
 {
 	static const __u32 words[] = { 0x01020304, 5 };
@@ -414,6 +429,37 @@ static void test_emit_byte_order(void)
 	btfids__free(b);
 }
 
+/* Two-step writing: nothing appears before the commit, nothing without it. */
+static void test_prepare_commit(void)
+{
+	static const __u32 words[] = { 7, 8 };
+	char dir[] = "/tmp/btfids-unit-XXXXXX", path[256], list[512];
+	struct btfids *b;
+
+	current = "prepare and commit";
+	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+	snprintf(path, sizeof(path), "%s/x.BTF_ids", dir);
+
+	b = new_ctx();
+	set_words(b, words, 2);
+	CHECK(!btfids_emit(b), "emit");
+	CHECK(!btfids__prepare_output(b, BTFIDS_OUT_BTF_IDS, path), "prepare");
+	CHECK(access(path, F_OK), "not in place before the commit");
+	btfids__free(b);
+	dir_files(dir, list, sizeof(list));
+	CHECK(!strcmp(list, ""), "freed without a commit: nothing left [%s]", list);
+
+	b = new_ctx();
+	set_words(b, words, 2);
+	CHECK(!btfids_emit(b) && !btfids__prepare_output(b, BTFIDS_OUT_BTF_IDS, path) &&
+	      !btfids__commit(b), "prepare and commit");
+	btfids__free(b);
+	dir_files(dir, list, sizeof(list));
+	CHECK(!strcmp(list, "x.BTF_ids "), "committed: the file, no temporary [%s]", list);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	CHECK(system(path) == 0, "cleanup");
+}
+
 /* one file through the set writer */
 static int write_one(struct btfids_log *lg, const char *path, const char *text)
 {
@@ -422,21 +468,6 @@ static int write_one(struct btfids_log *lg, const char *path, const char *text)
 	};
 
 	return btfids_write_set(lg, &out, 1);
-}
-
-/* names of the regular files in @dir, sorted, space separated */
-static void dir_files(const char *dir, char *buf, size_t size)
-{
-	char cmd[512];
-	FILE *p;
-	size_t n;
-
-	snprintf(cmd, sizeof(cmd), "cd '%s' && ls | sort | tr '\\n' ' '", dir);
-	p = popen(cmd, "r");
-	n = p ? fread(buf, 1, size - 1, p) : 0;
-	buf[n] = 0;
-	if (p)
-		pclose(p);
 }
 
 static void test_files(void)
@@ -508,6 +539,7 @@ int main(void)
 	test_transform();
 	test_transform_errors();
 	test_emit_byte_order();
+	test_prepare_commit();
 	test_files();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/series/run.sh - dwarves-patches/ as a maintainer and a distribution
+# would take it:
+#   checkpatch         Linux 7.2's scripts/checkpatch.pl --no-tree on every
+#                      patch: no error, no warning (FILE_PATH_CHANGES
+#                      ignored: it asks whether MAINTAINERS needs updating
+#                      for the new header, and dwarves has no MAINTAINERS)
+#   BASE/git-am        the series applies with git am to BASE
+#   BASE/build-N       BASE with patches 1..N builds (-Wall -Werror, each N)
+#   BASE/quilt         the series applies with quilt push -a (series file)
+#   BASE/header        the installed pahole_btf_plugin.h is the project's
+#                      plugin/include/pahole_btf_plugin.h, byte for byte
+#   cover-letter       0000-cover-letter.patch names every patch of series
+# for BASE in v1.31 and master 1436daf (../shared/dwarves), then
+# "series: N passed, N failed".
+set -u
+
+TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+B=${BUILD:-$TOP/build}
+W=$B/tests/series
+P=$TOP/dwarves-patches
+CHECKPATCH=$B/ksrc/linux-source-7.2/scripts/checkpatch.pl
+DWARVES_DIR=${DWARVES_DIR:-$TOP/../shared/dwarves}
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+passed=0 failed=0
+
+pass() { passed=$((passed + 1)); echo "ok $1${2:+: $2}"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+check() { if [ -z "$2" ]; then pass "$1" "${3:-}"; else fail "$1" "$2"; fi; }
+patches() { grep -v '^#' "$P/series"; }
+
+# unpack TARBALL DIR: the snapshot in DIR, as a git tree with one commit
+unpack() {
+	rm -rf "$2" && mkdir -p "$2" && tar -xf "$1" -C "$2" --strip-components=1 &&
+		git -C "$2" init -q && git -C "$2" add -A &&
+		git -C "$2" -c user.name=base -c user.email=base@localhost commit -q -m base
+}
+
+check_base() {
+	local name=$1 tarball=$2 d=$W/$1 n=0 p why pc commits
+	unpack "$tarball" "$d/git" || { fail "$name/unpack" "cannot unpack $tarball"; return; }
+	why=$(cd "$d/git" && git -c user.name=t -c user.email=t@localhost am -q \
+		$(patches | sed "s|^|$P/|") 2>&1) && why=""
+	check "$name/git-am" "${why:+$(echo "$why" | head -n 3 | tr '\n' '|')}" "$(patches | wc -l) patches"
+
+	pc=$(sed -n 's/^LIBBPF_CFLAGS := -I\(.*\)\/include$/\1/p' "$B/config.mk")/lib/pkgconfig
+	mkdir -p "$d/obj"
+	PKG_CONFIG_PATH=$pc cmake -S "$d/git" -B "$d/obj" -DLIBBPF_EMBEDDED=OFF \
+		-DCMAKE_C_FLAGS="-Wall -Werror" >"$d/cmake.log" 2>&1 ||
+		{ fail "$name/cmake" "$(tail -n 3 "$d/cmake.log" | tr '\n' '|')"; return; }
+	commits=($(git -C "$d/git" rev-list --reverse HEAD))
+	for p in $(patches); do
+		n=$((n + 1))
+		git -C "$d/git" checkout -q "${commits[$n]:-none}" 2>/dev/null ||
+			{ fail "$name/build-$n" "cannot check out patch $n"; continue; }
+		why=""
+		make -C "$d/obj" -j"$JOBS" >"$d/build-$n.log" 2>&1 ||
+			why="$(grep -m 3 -E 'error|warning' "$d/build-$n.log" | tr '\n' '|')"
+		check "$name/build-$n" "$why" "$p"
+	done
+	why=""
+	cmp -s "$d/git/pahole_btf_plugin.h" "$TOP/plugin/include/pahole_btf_plugin.h" ||
+		why="differs from plugin/include/pahole_btf_plugin.h"
+	check "$name/header" "$why"
+
+	rm -rf "$d/quilt" && mkdir -p "$d/quilt" && tar -xf "$tarball" -C "$d/quilt" --strip-components=1
+	why=$(cd "$d/quilt" && QUILT_PATCHES=$P quilt push -a -q 2>&1) && why=""
+	check "$name/quilt" "${why:+$(echo "$why" | tail -n 3 | tr '\n' '|')}"
+}
+
+rm -rf "$W" && mkdir -p "$W" || exit 1
+command -v quilt >/dev/null || { fail setup "quilt is not installed (apt-get install quilt)"; echo "series: $passed passed, $failed failed"; exit 1; }
+
+if [ -f "$CHECKPATCH" ]; then
+	for p in $(patches); do
+		out=$(perl "$CHECKPATCH" --no-tree --ignore FILE_PATH_CHANGES "$P/$p" 2>&1)
+		total=$(echo "$out" | grep '^total:')
+		case $total in
+		"total: 0 errors, 0 warnings,"*) pass "checkpatch/$p" "${total#total: }" ;;
+		*) fail "checkpatch/$p" "$total: $(echo "$out" | grep -E '^(WARNING|ERROR)' | head -n 3 | tr '\n' '|')" ;;
+		esac
+	done
+else
+	fail checkpatch "no $CHECKPATCH (scripts/bootstrap.sh ksrc)"
+fi
+
+why=""
+for p in $(patches); do
+	subject=$(sed -n 's/^Subject: \[PATCH [0-9]*\/[0-9]*\] //p' "$P/$p")
+	grep -qF -- "$subject" "$P/0000-cover-letter.patch" 2>/dev/null || why="${why:+$why; }lacks '$subject'"
+done
+check cover-letter "$why"
+
+check_base v1.31 "$DWARVES_DIR/dwarves-1.31.tar.gz"
+check_base master "$DWARVES_DIR/dwarves-1436daf.tar.gz"
+
+echo "series: $passed passed, $failed failed"
+[ $failed = 0 ]
