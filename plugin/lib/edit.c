@@ -13,9 +13,9 @@
  *     strings, else in the BTF's own, else it is appended. The strings to
  *     look up are planned first, then found in one pass over the sections;
  *   - new `type` fields of existing types.
- * edit_write_raw() lays out the result in any type order (the permutation
- * of the name sort, every reference remapped) in the input's byte order,
- * with the header libbpf would have written: the same bytes as
+ * btfids_edit_write_raw() lays out the result in any type order (the
+ * permutation of the name sort, every reference remapped) in the input's
+ * byte order, with the header libbpf would have written: the same bytes as
  * btf__add_*() + btf__permute() + btf__raw_data().
  */
 #include <errno.h>
@@ -24,14 +24,8 @@
 
 #include <bpf/btf.h>
 
-#include "btfids_internal.h"
-
-static bool host_is_le(void)
-{
-	const __u16 one = 1;
-
-	return *(const __u8 *)&one;
-}
+#include "bytes.h"
+#include "edit.h"
 
 /* Size in bytes of a type record, 0 for a kind this pass does not know. */
 static __u32 type_size(const struct btf_type *t)
@@ -103,10 +97,10 @@ static void hdr_bswap(struct btfids_btf_hdr *h)
 {
 	__u32 *w = &h->type_off, i;
 
-	h->magic = __builtin_bswap16(h->magic);
-	h->hdr_len = __builtin_bswap32(h->hdr_len);
+	h->magic = btfids_bswap16(h->magic);
+	h->hdr_len = btfids_bswap32(h->hdr_len);
 	for (i = 0; i < (sizeof(*h) - offsetof(struct btfids_btf_hdr, type_off)) / 4; i++)
-		w[i] = __builtin_bswap32(w[i]);
+		w[i] = btfids_bswap32(w[i]);
 }
 
 /* Header bytes past the fields this pass knows: refused unless zero. */
@@ -121,7 +115,7 @@ static bool hdr_has_unknown(const __u8 *raw, __u32 hdr_len)
 }
 
 /* The layout section of @size bytes of raw BTF, checked; NULL if none. */
-static int find_layout(struct btf_edit *e, const char *raw, __u32 size)
+static int find_layout(struct btfids_edit *e, const char *raw, __u32 size)
 {
 	const struct btfids_btf_hdr *h = &e->hdr;
 	__u32 data = size - h->hdr_len;
@@ -141,7 +135,7 @@ static int find_layout(struct btf_edit *e, const char *raw, __u32 size)
  * -EPROTO: header fields this pass does not know; -EINVAL: a header that
  * does not fit its data.
  */
-static int read_header(const struct btf *btf, struct btf_edit *e)
+static int read_header(const struct btf *btf, struct btfids_edit *e)
 {
 	const __u8 *raw;
 	__u32 size, hdr_len;
@@ -153,7 +147,7 @@ static int read_header(const struct btf *btf, struct btf_edit *e)
 		return -EINVAL;
 	memcpy(&hdr_len, raw + offsetof(struct btfids_btf_hdr, hdr_len), sizeof(hdr_len));
 	if (e->swap)
-		hdr_len = __builtin_bswap32(hdr_len);
+		hdr_len = btfids_bswap32(hdr_len);
 	if (hdr_len < BTF_HDR_LEN_BASE || hdr_len > size)
 		return -EINVAL;
 	if (hdr_has_unknown(raw, hdr_len))
@@ -171,7 +165,7 @@ static int read_header(const struct btf *btf, struct btf_edit *e)
 	return find_layout(e, (const char *)raw, size);
 }
 
-const char *edit_strerror(int err)
+const char *btfids_edit_strerror(int err)
 {
 	switch (err) {
 	case -ENOMEM:
@@ -185,18 +179,18 @@ const char *edit_strerror(int err)
 	}
 }
 
-int edit_check(const struct btf *btf)
+int btfids_edit_check(const struct btf *btf)
 {
-	enum btf_endianness host = host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
-	struct btf_edit e = { .swap = btf__endianness(btf) != host };
+	enum btf_endianness host = btfids_host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
+	struct btfids_edit e = { .swap = btf__endianness(btf) != host };
 
 	return read_header(btf, &e);
 }
 
-int edit_init(struct btf_edit *e, const struct btf *btf)
+int btfids_edit_init(struct btfids_edit *e, const struct btf *btf)
 {
 	const struct btf *base = btf__base_btf(btf);
-	enum btf_endianness host = host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
+	enum btf_endianness host = btfids_host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
 	int err;
 
 	memset(e, 0, sizeof(*e));
@@ -206,15 +200,15 @@ int edit_init(struct btf_edit *e, const struct btf *btf)
 	e->swap = btf__endianness(btf) != host;
 	if (base && btf__base_btf(base))
 		return -EOPNOTSUPP;	/* a base that is itself split */
-	err = base ? edit_check(base) : 0;
+	err = base ? btfids_edit_check(base) : 0;
 	return err ? err : read_header(btf, e);
 }
 
 /* The own string section of @btf: where it starts, how long it is. */
-int edit_strings_of(const struct btf *btf, const char **strs, __u32 *len)
+int btfids_edit_strings_of(const struct btf *btf, const char **strs, __u32 *len)
 {
-	enum btf_endianness host = host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
-	struct btf_edit e = { .swap = btf__endianness(btf) != host };
+	enum btf_endianness host = btfids_host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
+	struct btfids_edit e = { .swap = btf__endianness(btf) != host };
 	int err;
 
 	err = read_header(btf, &e);
@@ -229,21 +223,22 @@ int edit_strings_of(const struct btf *btf, const char **strs, __u32 *len)
  * The base's strings, needed only to add strings: looked up on demand, as
  * getting them may make libbpf lay out the whole base again.
  */
-static int load_base_strings(struct btf_edit *e)
+static int load_base_strings(struct btfids_edit *e)
 {
 	const struct btf *base = btf__base_btf(e->btf);
 	int err;
 
 	if (!base)
 		return 0;
-	err = edit_strings_of(base, &e->base_strs, &e->base_strs_len);
+	err = btfids_edit_strings_of(base, &e->base_strs, &e->base_strs_len);
 	e->start_str_off = e->base_strs_len;
 	return err;
 }
 
-void edit_free(struct btf_edit *e)
+void btfids_edit_free(struct btfids_edit *e)
 {
 	btfids_names_free(&e->plan);
+	free(e->plan_off);
 	free(e->new_types);
 	free(e->new_offs);
 	free(e->new_strs);
@@ -252,20 +247,20 @@ void edit_free(struct btf_edit *e)
 	memset(e, 0, sizeof(*e));
 }
 
-__u32 edit_type_cnt(const struct btf_edit *e)
+__u32 btfids_edit_type_cnt(const struct btfids_edit *e)
 {
 	return e->nr_orig + e->nr_new;
 }
 
 /* The changed copy of input type @id, or NULL. */
-static struct btf_type *find_patch(const struct btf_edit *e, __u32 id)
+static struct btf_type *find_patch(const struct btfids_edit *e, __u32 id)
 {
 	if (!e->patch_of || id >= e->nr_orig || !e->patch_of[id])
 		return NULL;
 	return &e->patches[e->patch_of[id] - 1];
 }
 
-const struct btf_type *edit_type(const struct btf_edit *e, __u32 id)
+const struct btf_type *btfids_edit_type(const struct btfids_edit *e, __u32 id)
 {
 	if (id >= e->nr_orig)
 		return id - e->nr_orig < e->nr_new ?
@@ -273,7 +268,7 @@ const struct btf_type *edit_type(const struct btf_edit *e, __u32 id)
 	return find_patch(e, id) ?: btf__type_by_id(e->btf, id);
 }
 
-const char *edit_name(const struct btf_edit *e, __u32 off)
+const char *btfids_edit_name(const struct btfids_edit *e, __u32 off)
 {
 	__u32 own = off - e->start_str_off;
 
@@ -285,12 +280,12 @@ const char *edit_name(const struct btf_edit *e, __u32 off)
 }
 
 /* A FUNC's new prototype: its record is copied and the copy changed. */
-int edit_set_type(struct btf_edit *e, __u32 id, __u32 type)
+int btfids_edit_set_type(struct btfids_edit *e, __u32 id, __u32 type)
 {
 	struct btf_type *t = find_patch(e, id);
 
 	if (!t) {
-		if (id >= e->nr_orig || type_size(edit_type(e, id)) != sizeof(*t))
+		if (id >= e->nr_orig || type_size(btfids_edit_type(e, id)) != sizeof(*t))
 			return -EINVAL;
 		if (!e->patch_of) {
 			e->patch_of = calloc(e->nr_orig, sizeof(*e->patch_of));
@@ -308,51 +303,61 @@ int edit_set_type(struct btf_edit *e, __u32 id, __u32 type)
 	return 0;
 }
 
-/* Strings that edit_add_str() will be asked for; call before adding. */
-int edit_plan_str(struct btf_edit *e, const char *s)
+/* Strings that add_str() will be asked for; call before adding. */
+int btfids_edit_plan_str(struct btfids_edit *e, const char *s)
 {
 	bool added;
+	int i;
 
 	if (!*s)
 		return 0;
-	return btfids_names_add(&e->plan, s, strlen(s), &added) ? 0 : -ENOMEM;
+	/* room first: a name must never be there without its entry */
+	if (btfids_grow(&e->plan_off, &e->cap_plan, e->plan.nr + 1, sizeof(*e->plan_off)))
+		return -ENOMEM;
+	i = btfids_names_add(&e->plan, s, strlen(s), &added);
+	if (i < 0)
+		return i;
+	if (!added)
+		return 0;
+	e->plan_off[i].base = BTFIDS_EDIT_NO_OFF;
+	e->plan_off[i].own = BTFIDS_EDIT_NO_OFF;
+	return 0;
 }
 
 /*
  * First occurrence of each planned string in @strs (@len bytes, whose
- * offset 0 is string offset @base_off): recorded in the plan entry's id
- * for the base's strings, in its cnt for the BTF's own; both offset + 1.
+ * offset 0 is string offset @base_off): in the base's or the own strings.
  */
-static void find_planned(struct btf_edit *e, const char *strs, __u32 len, __u32 base_off,
+static void find_planned(struct btfids_edit *e, const char *strs, __u32 len, __u32 base_off,
 			 bool in_base)
 {
 	__u64 lens[BTFIDS_NAME_MAX / 64] = {};
 	__u32 off = 0, i, l;
+	int p;
 
 	for (i = 0; i < e->plan.nr; i++) {
-		l = strlen(e->plan.syms[i].name);
+		l = strlen(btfids_names_at(&e->plan, i));
 		if (l < BTFIDS_NAME_MAX)
 			lens[l / 64] |= 1ULL << (l % 64);
 	}
 	while (off < len) {
 		const char *s = strs + off, *end = memchr(s, 0, len - off);
-		struct btfids_sym *p;
 
 		if (!end)
 			break;
 		l = end - s;
 		if (l < BTFIDS_NAME_MAX && (lens[l / 64] >> (l % 64) & 1) &&
-		    (p = btfids_names_find(&e->plan, s))) {
-			__u32 *found = in_base ? &p->id : &p->cnt;
+		    (p = btfids_names_find(&e->plan, s)) >= 0) {
+			__u32 *found = in_base ? &e->plan_off[p].base : &e->plan_off[p].own;
 
-			if (!*found)
-				*found = base_off + off + 1;
+			if (*found == BTFIDS_EDIT_NO_OFF)
+				*found = base_off + off;
 		}
 		off += l + 1;
 	}
 }
 
-int edit_index_planned(struct btf_edit *e)
+int btfids_edit_index_planned(struct btfids_edit *e)
 {
 	int err;
 
@@ -368,27 +373,27 @@ int edit_index_planned(struct btf_edit *e)
 }
 
 /* libbpf's btf__add_str(): base first, then our own strings, else append. */
-static int add_str(struct btf_edit *e, const char *s)
+static int add_str(struct btfids_edit *e, const char *s)
 {
-	struct btfids_sym *p = btfids_names_find(&e->plan, s);
+	int p = btfids_names_find(&e->plan, s);
 	__u32 len = strlen(s) + 1, off;
 
-	if (!p)
+	if (p < 0)
 		return -EINVAL;		/* not planned: a bug of the caller */
-	if (p->id)
-		return p->id - 1;
-	if (p->cnt)
-		return p->cnt - 1;
+	if (e->plan_off[p].base != BTFIDS_EDIT_NO_OFF)
+		return e->plan_off[p].base;
+	if (e->plan_off[p].own != BTFIDS_EDIT_NO_OFF)
+		return e->plan_off[p].own;
 	if (btfids_grow(&e->new_strs, &e->cap_strs, e->new_strs_len + len, 1))
 		return -ENOMEM;
 	memcpy(e->new_strs + e->new_strs_len, s, len);
 	off = e->start_str_off + e->hdr.str_len + e->new_strs_len;
 	e->new_strs_len += len;
-	p->cnt = off + 1;
+	e->plan_off[p].own = off;
 	return off;
 }
 
-static void *add_type_mem(struct btf_edit *e, __u32 size, bool new_type)
+static void *add_type_mem(struct btfids_edit *e, __u32 size, bool new_type)
 {
 	void *p;
 
@@ -404,7 +409,7 @@ static void *add_type_mem(struct btf_edit *e, __u32 size, bool new_type)
 	return p;
 }
 
-static int add_type(struct btf_edit *e, const char *name, __u32 info, __u32 type,
+static int add_type(struct btfids_edit *e, const char *name, __u32 info, __u32 type,
 		    __u32 extra_size, void **extra)
 {
 	struct btf_type *t;
@@ -423,7 +428,7 @@ static int add_type(struct btf_edit *e, const char *name, __u32 info, __u32 type
 	t->type = type;
 	if (extra)
 		*extra = t + 1;
-	return edit_type_cnt(e) - 1;
+	return btfids_edit_type_cnt(e) - 1;
 }
 
 static __u32 type_info(__u32 kind, __u32 vlen, bool kflag)
@@ -431,14 +436,14 @@ static __u32 type_info(__u32 kind, __u32 vlen, bool kflag)
 	return (__u32)kflag << 31 | kind << 24 | (vlen & 0xffff);
 }
 
-int edit_add_func(struct btf_edit *e, const char *name, int linkage, __u32 proto)
+int btfids_edit_add_func(struct btfids_edit *e, const char *name, int linkage, __u32 proto)
 {
 	if (!*name || linkage > BTF_FUNC_EXTERN)
 		return -EINVAL;
 	return add_type(e, name, type_info(BTF_KIND_FUNC, linkage, 0), proto, 0, NULL);
 }
 
-int edit_add_decl_tag(struct btf_edit *e, const char *value, __u32 ref, int component,
+int btfids_edit_add_decl_tag(struct btfids_edit *e, const char *value, __u32 ref, int component,
 		      bool attr)
 {
 	void *extra;
@@ -453,13 +458,13 @@ int edit_add_decl_tag(struct btf_edit *e, const char *value, __u32 ref, int comp
 	return id;
 }
 
-int edit_add_func_proto(struct btf_edit *e, __u32 ret)
+int btfids_edit_add_func_proto(struct btfids_edit *e, __u32 ret)
 {
 	return add_type(e, NULL, type_info(BTF_KIND_FUNC_PROTO, 0, 0), ret, 0, NULL);
 }
 
 /* A parameter of the prototype added last. */
-int edit_add_func_param(struct btf_edit *e, const char *name, __u32 type)
+int btfids_edit_add_func_param(struct btfids_edit *e, const char *name, __u32 type)
 {
 	struct btf_type *proto;
 	struct btf_param *p;
@@ -483,7 +488,7 @@ int edit_add_func_param(struct btf_edit *e, const char *name, __u32 type)
 }
 
 struct remap {
-	const struct btf_edit *e;
+	const struct btfids_edit *e;
 	const __u32 *new_id;	/* old own index -> new id */
 };
 
@@ -493,7 +498,7 @@ static int remap_ref(__u32 *id, void *ctx)
 
 	if (*id < r->e->start_id)
 		return 0;	/* void, or a base type */
-	if (*id >= edit_type_cnt(r->e))
+	if (*id >= btfids_edit_type_cnt(r->e))
 		return -EINVAL;
 	*id = r->new_id[*id - r->e->start_id];
 	return 0;
@@ -510,7 +515,7 @@ static int remap_ref(__u32 *id, void *ctx)
  * sections gives a header that does not match the bytes; for packed
  * input, the only kind pahole and libbpf write, both are the same.
  */
-static void write_header(const struct btf_edit *e, char *raw, __u32 types_len)
+static void write_header(const struct btfids_edit *e, char *raw, __u32 types_len)
 {
 	struct btfids_btf_hdr h = e->hdr;
 	__u32 len = h.hdr_len < sizeof(h) ? h.hdr_len : sizeof(h);
@@ -528,7 +533,7 @@ static void write_header(const struct btf_edit *e, char *raw, __u32 types_len)
 }
 
 /* The layout section as stored; only its u16 flags need swapping. */
-static void write_layout(const struct btf_edit *e, char *p)
+static void write_layout(const struct btfids_edit *e, char *p)
 {
 	__u32 i;
 
@@ -539,21 +544,21 @@ static void write_layout(const struct btf_edit *e, char *p)
 		__u16 flags;
 
 		memcpy(&flags, p + i, sizeof(flags));
-		flags = __builtin_bswap16(flags);
+		flags = btfids_bswap16(flags);
 		memcpy(p + i, &flags, sizeof(flags));
 	}
 }
 
 /* Own types in @order, references remapped, into @p: host to stored order. */
-static int write_types(const struct btf_edit *e, const __u32 *order, const __u32 *new_id,
+static int write_types(const struct btfids_edit *e, const __u32 *order, const __u32 *new_id,
 		       char *p)
 {
 	struct remap r = { e, new_id };
-	__u32 i, n = edit_type_cnt(e) - e->start_id, j;
+	__u32 i, n = btfids_edit_type_cnt(e) - e->start_id, j;
 	int err;
 
 	for (i = 0; i < n; i++) {
-		const struct btf_type *t = edit_type(e, order ? order[i] : e->start_id + i);
+		const struct btf_type *t = btfids_edit_type(e, order ? order[i] : e->start_id + i);
 		__u32 tsz = type_size(t), *w = (__u32 *)p;
 
 		if (!tsz)
@@ -563,7 +568,7 @@ static int write_types(const struct btf_edit *e, const __u32 *order, const __u32
 		if (err)
 			return err;
 		for (j = 0; e->swap && j < tsz / 4; j++)
-			w[j] = __builtin_bswap32(w[j]);
+			w[j] = btfids_bswap32(w[j]);
 		p += tsz;
 	}
 	return 0;
@@ -574,9 +579,9 @@ static int write_types(const struct btf_edit *e, const __u32 *order, const __u32
  * gets id start_id + i; NULL: unchanged), references remapped, in the
  * input's byte order.
  */
-int edit_write_raw(const struct btf_edit *e, const __u32 *order, void **rawp, __u32 *sizep)
+int btfids_edit_write_raw(const struct btfids_edit *e, const __u32 *order, void **rawp, __u32 *sizep)
 {
-	__u32 i, n = edit_type_cnt(e) - e->start_id, types_len = 0, hdr_len = e->hdr.hdr_len;
+	__u32 i, n = btfids_edit_type_cnt(e) - e->start_id, types_len = 0, hdr_len = e->hdr.hdr_len;
 	__u32 layout_len = e->layout ? e->hdr.layout_len : 0;
 	__u32 *new_id = NULL, size;
 	char *raw = NULL, *p;
@@ -589,7 +594,7 @@ int edit_write_raw(const struct btf_edit *e, const __u32 *order, void **rawp, __
 		__u32 old = order ? order[i] : e->start_id + i;
 
 		new_id[old - e->start_id] = e->start_id + i;
-		types_len += type_size(edit_type(e, old));
+		types_len += type_size(btfids_edit_type(e, old));
 	}
 	size = hdr_len + types_len + layout_len + e->hdr.str_len + e->new_strs_len;
 	raw = malloc(size);

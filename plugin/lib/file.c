@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "btfids_internal.h"
+#include "file.h"
 
 /*
  * Open @path for reading, insisting on a regular file. O_NONBLOCK keeps a

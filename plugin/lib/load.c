@@ -4,7 +4,8 @@
  * .BTF section of an ELF, split on top of an optional base), or borrowed
  * from a host that has just encoded it.
  *
- * Hands on: b->btf, b->base, b->own_btf.
+ * Takes file names, or the host's BTF; hands on the BTF and its base
+ * (load.h), owned by the caller when loaded from files.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,23 +15,25 @@
 
 #include <bpf/btf.h>
 
-#include "btfids_internal.h"
+#include "edit.h"
+#include "file.h"
+#include "load.h"
 
 /* libbpf would block on a FIFO: let only regular files through. */
-static int check_regular(struct btfids *b, const char *path)
+static int check_regular(struct btfids_log *lg, const char *path)
 {
 	struct stat st;
 	int fd, err;
 
-	err = btfids_open_regular(&b->log, path, &fd, &st);
+	err = btfids_open_regular(lg, path, &fd, &st);
 	if (!err)
 		close(fd);
 	return err;
 }
 
-static int load_err(struct btfids *b, const char *what, const char *path, int err)
+static int load_err(struct btfids_log *lg, const char *what, const char *path, int err)
 {
-	btfids_err(b, path, "cannot load %s: %s", what, strerror(-err));
+	btfids_error(lg, path, "cannot load %s: %s", what, strerror(-err));
 	return err;
 }
 
@@ -70,105 +73,77 @@ static __u32 misplaced_name(const char *strs, __u32 len, const struct btf_type *
  * in range. Refuse a base with another byte order, or one whose strings
  * the split BTF's names do not start at.
  */
-static int check_base_fits(struct btfids *b, const char *base_path)
+static int check_base_fits(struct btfids_log *lg, const char *path, const struct btf *btf,
+			   const char *base_path, const struct btf *base)
 {
-	__u32 id, n = btf__type_cnt(b->btf), len, off;
+	__u32 id, n = btf__type_cnt(btf), len, off;
 	const char *strs;
 	int err;
 
-	err = edit_check(b->btf);
+	err = btfids_edit_check(btf);
 	if (err) {
-		btfids_err(b, b->btf_path, "cannot read the split BTF: %s", edit_strerror(err));
+		btfids_error(lg, path, "cannot read the split BTF: %s", btfids_edit_strerror(err));
 		return err;
 	}
-	if (btf__endianness(b->base) != btf__endianness(b->btf)) {
-		btfids_err(b, b->btf_path, "split BTF and base %s differ in byte order", base_path);
+	if (btf__endianness(base) != btf__endianness(btf)) {
+		btfids_error(lg, path, "split BTF and base %s differ in byte order", base_path);
 		return -EINVAL;
 	}
-	err = edit_strings_of(b->base, &strs, &len);
+	err = btfids_edit_strings_of(base, &strs, &len);
 	if (err) {
-		btfids_err(b, base_path, "cannot read the base BTF: %s", edit_strerror(err));
+		btfids_error(lg, base_path, "cannot read the base BTF: %s", btfids_edit_strerror(err));
 		return err;
 	}
-	for (id = btf__type_cnt(b->base); id < n; id++) {
-		off = misplaced_name(strs, len, btf__type_by_id(b->btf, id));
+	for (id = btf__type_cnt(base); id < n; id++) {
+		off = misplaced_name(strs, len, btf__type_by_id(btf, id));
 		if (off) {
-			btfids_err(b, b->btf_path, "type [%u] names offset %u, inside a string of base %s: built on another base?",
-				id, off, base_path);
+			btfids_error(lg, path, "type [%u] names offset %u, inside a string of base %s: built on another base?",
+				     id, off, base_path);
 			return -EINVAL;
 		}
 	}
 	return 0;
 }
 
-static int load_files(struct btfids *b, const char *path, const char *base_path)
+int btfids_load_files(struct btfids_log *lg, const char *path, const char *base_path,
+		      struct btf **btfp, struct btf **basep)
 {
 	struct btf *base = NULL, *btf;
 	int err;
 
-	err = check_regular(b, path);
+	err = check_regular(lg, path);
 	if (!err && base_path)
-		err = check_regular(b, base_path);
+		err = check_regular(lg, base_path);
 	if (err)
 		return err;
 	if (base_path) {
 		base = btf__parse(base_path, NULL);
 		if (!base)
-			return load_err(b, "base BTF", base_path, -errno);
+			return load_err(lg, "base BTF", base_path, -errno);
 	}
 	btf = btf__parse_split(path, base);
 	if (!btf) {
 		err = -errno;
 		btf__free(base);
-		return load_err(b, base ? "split BTF" : "BTF", path, err);
+		return load_err(lg, base ? "split BTF" : "BTF", path, err);
 	}
-	b->btf = btf;
-	b->base = base;
-	b->own_btf = true;
-	return base ? check_base_fits(b, base_path) : 0;
+	err = base ? check_base_fits(lg, path, btf, base_path, base) : 0;
+	if (err) {
+		btf__free(btf);
+		btf__free(base);
+		return err;
+	}
+	*btfp = btf;
+	*basep = base;
+	return 0;
 }
 
-/* The file the messages about the input BTF name. */
-static int set_btf_path(struct btfids *b, const char *path)
+int btfids_check_host_btf(struct btfids_log *lg, const char *path, const struct btf *btf,
+			  const struct btf *base)
 {
-	free(b->btf_path);	/* from a load that failed, if any */
-	b->btf_path = strdup(path);
-	return b->btf_path ? 0 : -ENOMEM;
-}
-
-int btfids__load_btf(struct btfids *b, const char *btf_path, const char *base_path)
-{
-	const char *path = btf_path ? btf_path : b->elf_path;
-	unsigned int before = b->log.nr_errors;
-	int err;
-
-	if (b->btf) {
-		btfids_err(b, path, "the context already has its input BTF");
-		return -EBUSY;
-	}
-	err = set_btf_path(b, path);
-	if (!err)
-		err = load_files(b, path, base_path);
-	return btfids_failed(&b->log, before, path, err);
-}
-
-/* BTF from the host: messages name the ELF object it was encoded from. */
-int btfids__set_btf(struct btfids *b, struct btf *btf, struct btf *base)
-{
-	unsigned int before = b->log.nr_errors;
-
-	if (b->btf) {
-		btfids_err(b, b->elf_path, "the context already has its input BTF");
-		return -EBUSY;
-	}
 	if (!btf || btf__base_btf(btf) != base) {
-		btfids_err(b, b->elf_path, "the input BTF is not split on the base given");
+		btfids_error(lg, path, "the input BTF is not split on the base given");
 		return -EINVAL;
 	}
-	if (set_btf_path(b, b->elf_path))
-		return btfids_failed(&b->log, before, b->elf_path, -ENOMEM);
-	b->btf = btf;
-	b->base = base;
-	b->own_btf = false;
 	return 0;
 }

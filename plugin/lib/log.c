@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "btfids_internal.h"
+#include "log.h"
 
 static int level_verbosity(enum btfids_log_level level)
 {

@@ -26,16 +26,30 @@
 
 #include <bpf/btf.h>
 
-#include "btfids_internal.h"
+#include "transform.h"
 
-#define KFUNC_TAG	"bpf_kfunc"
-#define IMPL_SUFFIX	"_impl"
+/* The words of a set8 kfunc entry carry KF_* flags; this one is ours. */
+#define KF_IMPLICIT_ARGS	(1U << 16)
+#define KFUNC_TAG		"bpf_kfunc"
+#define IMPL_SUFFIX		"_impl"
 
 struct kfunc_scan {
-	struct btfids_names impls;	/* wanted <name>_impl; id = an existing FUNC */
+	struct btfids_names impls;	/* the <name>_impl the rewrites want */
+	__u32 *impl_id;			/* per impls entry: an existing FUNC, or 0 */
+	__u32 cap_impl_id;
 	__u32 *tags;			/* DECL_TAG ids, ascending */
 	__u32 nr_tags;
 	__u32 cap_tags;
+};
+
+/* What the stage works with: its inputs, and the edit it fills. */
+struct transform {
+	struct btfids_log *lg;
+	const char *btf_path;
+	const struct btfids_placeholders *ph;
+	const struct btf *btf;
+	struct btfids_edit *e;
+	struct kfunc_scan ks;
 };
 
 /*
@@ -125,36 +139,36 @@ static void sweep(const struct set_span *spans, __u32 nr_spans, const struct fun
 }
 
 /* best[i]: the set8 entry of func placeholder i, rank UINT32_MAX if none. */
-static int kfunc_entries(const struct btfids *b, struct best_entry *best)
+static int kfunc_entries(const struct btfids_placeholders *ph, struct best_entry *best)
 {
-	const struct btfids_names *funcs = &b->names[BTFIDS_NS_FUNC];
-	const struct btfids_names *sets = &b->names[BTFIDS_NS_SET];
+	const struct btfids_table *funcs = &ph->ns[BTFIDS_NS_FUNC];
+	const struct btfids_table *sets = &ph->ns[BTFIDS_NS_SET];
 	__u32 i, j, nr_spans = 0, nr_q = 0, *order, *heap = NULL;
 	struct set_span *spans = NULL;
 	struct func_off *q = NULL;
 	int err = -ENOMEM;
 
-	for (i = 0; i < funcs->nr; i++) {
+	for (i = 0; i < funcs->names.nr; i++) {
 		best[i].rank = UINT32_MAX;
 		nr_q += funcs->syms[i].nr_offs;
 	}
-	order = btfids_names_sorted_desc(sets);
-	spans = malloc((sets->nr + 1) * sizeof(*spans));
-	heap = malloc((sets->nr + 1) * sizeof(*heap));
+	order = btfids_names_sorted_desc(&sets->names);
+	spans = malloc((sets->names.nr + 1) * sizeof(*spans));
+	heap = malloc((sets->names.nr + 1) * sizeof(*heap));
 	q = malloc(((size_t)nr_q + 1) * sizeof(*q));
 	if (!order || !spans || !heap || !q)
 		goto out;
-	for (i = 0; i < sets->nr; i++) {
+	for (i = 0; i < sets->names.nr; i++) {
 		const struct btfids_sym *set = &sets->syms[order[i]];
 
 		if (set->kind != BTFIDS_SYM_SET8)
 			continue;
 		spans[nr_spans].lo = set->offs[0];
-		spans[nr_spans].hi = set->offs[0] + set->cnt * 8;
+		spans[nr_spans].hi = set->offs[0] + set->cnt * BTFIDS_SET8_ENTRY_SIZE;
 		spans[nr_spans++].rank = i;
 	}
 	nr_q = 0;
-	for (i = 0; i < funcs->nr; i++) {
+	for (i = 0; i < funcs->names.nr; i++) {
 		for (j = 0; j < funcs->syms[i].nr_offs; j++) {
 			q[nr_q].off = funcs->syms[i].offs[j];
 			q[nr_q].func = i;
@@ -173,32 +187,54 @@ out:
 	return err;
 }
 
-/* Mark every func placeholder that is an implicit-args kfunc; count them. */
-static int find_implicit_kfuncs(struct btfids *b, struct kfunc_scan *ks, bool *marks)
+/* The flags word of the set8 entry whose id word is at byte offset @off. */
+static __u32 entry_flags(const struct btfids_placeholders *ph, __u32 off)
 {
-	const struct btfids_names *funcs = &b->names[BTFIDS_NS_FUNC];
+	return ph->words[off / BTFIDS_WORD_SIZE + 1];
+}
+
+static int want_impl(struct kfunc_scan *ks, const char *name)
+{
+	char impl[BTFIDS_NAME_MAX + sizeof(IMPL_SUFFIX)];
+	bool added;
+	int i;
+
+	snprintf(impl, sizeof(impl), "%s" IMPL_SUFFIX, name);
+	/* room first: a name must never be there without its entry */
+	if (btfids_grow(&ks->impl_id, &ks->cap_impl_id, ks->impls.nr + 1, sizeof(*ks->impl_id)))
+		return -ENOMEM;
+	i = btfids_names_add(&ks->impls, impl, strlen(impl), &added);
+	if (i < 0)
+		return i;
+	if (added)
+		ks->impl_id[i] = 0;
+	return 0;
+}
+
+/* Mark every func placeholder that is an implicit-args kfunc; count them. */
+static int find_implicit_kfuncs(struct transform *tr, bool *marks)
+{
+	const struct btfids_table *funcs = &tr->ph->ns[BTFIDS_NS_FUNC];
 	struct best_entry *best;
 	__u32 i;
-	int nr = 0;
+	int nr = 0, err;
 
-	best = malloc((funcs->nr + 1) * sizeof(*best));
-	if (!best || kfunc_entries(b, best)) {
+	best = malloc((funcs->names.nr + 1) * sizeof(*best));
+	if (!best || kfunc_entries(tr->ph, best)) {
 		free(best);
 		return -ENOMEM;
 	}
-	for (i = 0; i < funcs->nr; i++) {
+	for (i = 0; i < funcs->names.nr; i++) {
 		const struct btfids_sym *f = &funcs->syms[i];
-		char impl[BTFIDS_NAME_MAX + sizeof(IMPL_SUFFIX)];
-		bool added;
 
 		marks[i] = best[i].rank != UINT32_MAX &&
-			   (b->words[f->offs[best[i].j] / 4 + 1] & KF_IMPLICIT_ARGS);
+			   (entry_flags(tr->ph, f->offs[best[i].j]) & KF_IMPLICIT_ARGS);
 		if (!marks[i])
 			continue;
 		nr++;
-		snprintf(impl, sizeof(impl), "%s" IMPL_SUFFIX, f->name);
-		if (!btfids_names_add(&ks->impls, impl, strlen(impl), &added)) {
-			nr = -ENOMEM;
+		err = want_impl(&tr->ks, btfids_names_at(&funcs->names, i));
+		if (err) {
+			nr = err;
 			break;
 		}
 	}
@@ -215,23 +251,23 @@ static int push_tag(struct kfunc_scan *ks, __u32 id)
 }
 
 /* One pass over all types, base included: decl tags and wanted _impl funcs. */
-static int scan_types(const struct btf *btf, struct kfunc_scan *ks)
+static int scan_types(struct transform *tr)
 {
+	const struct btf *btf = tr->btf;
 	__u32 id, n = btf__type_cnt(btf);
-	int err;
+	int err, i;
 
 	for (id = 1; id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
-		struct btfids_sym *impl;
 
 		if (btf_is_decl_tag(t)) {
-			err = push_tag(ks, id);
+			err = push_tag(&tr->ks, id);
 			if (err)
 				return err;
 		} else if (btf_is_func(t)) {
-			impl = btfids_names_find(&ks->impls, btf__name_by_offset(btf, t->name_off));
-			if (impl && !impl->id)
-				impl->id = id;
+			i = btfids_names_find(&tr->ks.impls, btf__name_by_offset(btf, t->name_off));
+			if (i >= 0 && !tr->ks.impl_id[i])
+				tr->ks.impl_id[i] = id;
 		}
 	}
 	return 0;
@@ -240,18 +276,18 @@ static int scan_types(const struct btf *btf, struct kfunc_scan *ks)
 /* Modifier chains end within this many steps, or loop (libbpf's limit). */
 #define MAX_MOD_DEPTH	32
 
-static const struct btf_type *skip_mods(const struct btf_edit *e, __u32 id)
+static const struct btf_type *skip_mods(const struct btfids_edit *e, __u32 id)
 {
-	const struct btf_type *t = edit_type(e, id);
+	const struct btf_type *t = btfids_edit_type(e, id);
 	int depth = 0;
 
 	while (t && btf_is_mod(t) && depth++ < MAX_MOD_DEPTH)
-		t = edit_type(e, t->type);
+		t = btfids_edit_type(e, t->type);
 	return t && !btf_is_mod(t) ? t : NULL;
 }
 
 /* Implicit arguments point to struct bpf_prog_aux or struct btf_struct_meta. */
-static bool is_implicit_arg(const struct btf_edit *e, const struct btf_param *p)
+static bool is_implicit_arg(const struct btfids_edit *e, const struct btf_param *p)
 {
 	const struct btf_type *t = skip_mods(e, p->type);
 	const char *name;
@@ -261,38 +297,40 @@ static bool is_implicit_arg(const struct btf_edit *e, const struct btf_param *p)
 	t = skip_mods(e, t->type);
 	if (!t || !btf_is_struct(t))
 		return false;
-	name = edit_name(e, t->name_off);
+	name = btfids_edit_name(e, t->name_off);
 	return name && (!strcmp(name, "bpf_prog_aux") || !strcmp(name, "btf_struct_meta"));
 }
 
 /* The decl tags of @kfunc_id that its _impl copy gets: all but "bpf_kfunc". */
-static bool tag_is_copied(const struct btf_edit *e, const struct btf_type *tag, __u32 kfunc_id)
+static bool tag_is_copied(const struct btfids_edit *e, const struct btf_type *tag,
+			  __u32 kfunc_id)
 {
-	return tag->type == kfunc_id && strcmp(edit_name(e, tag->name_off), KFUNC_TAG);
+	return tag->type == kfunc_id && strcmp(btfids_edit_name(e, tag->name_off), KFUNC_TAG);
 }
 
-static int add_impl_func(struct btfids *b, struct kfunc_scan *ks, __u32 kfunc_id,
-			 const char *impl_name, int linkage, __u32 proto_id)
+static int add_impl_func(struct transform *tr, __u32 kfunc_id, const char *impl_name,
+			 int linkage, __u32 proto_id)
 {
-	struct btf_edit *e = &b->edit;
+	struct btfids_edit *e = tr->e;
 	int func_id, err;
 	__u32 i;
 
-	func_id = edit_add_func(e, impl_name, linkage, proto_id);
+	func_id = btfids_edit_add_func(e, impl_name, linkage, proto_id);
 	if (func_id < 0) {
-		btfids_err(b, b->btf_path, "cannot add func %s: %s", impl_name, strerror(-func_id));
+		btfids_error(tr->lg, tr->btf_path, "cannot add func %s: %s", impl_name,
+			     strerror(-func_id));
 		return func_id;
 	}
-	for (i = 0; i < ks->nr_tags; i++) {
-		const struct btf_type *tag = edit_type(e, ks->tags[i]);
+	for (i = 0; i < tr->ks.nr_tags; i++) {
+		const struct btf_type *tag = btfids_edit_type(e, tr->ks.tags[i]);
 
 		if (!tag_is_copied(e, tag, kfunc_id))
 			continue;
-		err = edit_add_decl_tag(e, edit_name(e, tag->name_off), func_id,
-					btf_decl_tag(tag)->component_idx, btf_kflag(tag));
+		err = btfids_edit_add_decl_tag(e, btfids_edit_name(e, tag->name_off), func_id,
+					       btf_decl_tag(tag)->component_idx, btf_kflag(tag));
 		if (err < 0) {
-			btfids_err(b, b->btf_path, "cannot add decl tag [%u] to %s: %s",
-				ks->tags[i], impl_name, strerror(-err));
+			btfids_error(tr->lg, tr->btf_path, "cannot add decl tag [%u] to %s: %s",
+				     tr->ks.tags[i], impl_name, strerror(-err));
 			return err;
 		}
 	}
@@ -300,81 +338,78 @@ static int add_impl_func(struct btfids *b, struct kfunc_scan *ks, __u32 kfunc_id
 }
 
 /* The prototype of @proto_id up to its first implicit argument. */
-static int add_visible_proto(struct btfids *b, __u32 proto_id, const char *kfunc)
+static int add_visible_proto(struct transform *tr, __u32 proto_id, const char *kfunc)
 {
-	struct btf_edit *e = &b->edit;
-	const struct btf_type *proto = edit_type(e, proto_id);
+	struct btfids_edit *e = tr->e;
+	const struct btf_type *proto = btfids_edit_type(e, proto_id);
 	__u32 i, nr_params = btf_vlen(proto);
 	int new_id, err;
 
-	new_id = edit_add_func_proto(e, proto->type);
+	new_id = btfids_edit_add_func_proto(e, proto->type);
 	for (i = 0; new_id > 0 && i < nr_params; i++) {
 		/* re-read: adding may move the prototype if it is a new type */
-		const struct btf_param *p = &btf_params(edit_type(e, proto_id))[i];
+		const struct btf_param *p = &btf_params(btfids_edit_type(e, proto_id))[i];
 		char pname[BTFIDS_NAME_MAX];
 		__u32 type = p->type;
 
 		if (is_implicit_arg(e, p))
 			break;
 		/* the name may live among the strings the edit is about to grow */
-		snprintf(pname, sizeof(pname), "%s", edit_name(e, p->name_off));
-		err = edit_add_func_param(e, pname, type);
+		snprintf(pname, sizeof(pname), "%s", btfids_edit_name(e, p->name_off));
+		err = btfids_edit_add_func_param(e, pname, type);
 		if (err < 0)
 			new_id = err;
 	}
 	if (new_id < 0)
-		btfids_err(b, b->btf_path, "cannot add prototype for kfunc %s: %s",
-			kfunc, strerror(-new_id));
+		btfids_error(tr->lg, tr->btf_path, "cannot add prototype for kfunc %s: %s",
+			     kfunc, strerror(-new_id));
 	return new_id;
 }
 
-static int rewrite_kfunc(struct btfids *b, struct kfunc_scan *ks, __u32 kfunc_id,
-			 const char *name)
+static int rewrite_kfunc(struct transform *tr, __u32 kfunc_id, const char *name)
 {
 	char impl_name[BTFIDS_NAME_MAX + sizeof(IMPL_SUFFIX)];
-	const struct btf_type *func = edit_type(&b->edit, kfunc_id);
-	const struct btf_type *proto = edit_type(&b->edit, func->type);
+	const struct btf_type *func = btfids_edit_type(tr->e, kfunc_id);
+	const struct btf_type *proto = btfids_edit_type(tr->e, func->type);
 	__u32 proto_id = func->type;
-	struct btfids_sym *impl;
-	int err;
+	int err, impl;
 
 	if (!proto || !btf_is_func_proto(proto)) {
-		btfids_err(b, b->btf_path, "kfunc %s [%u]: type %u is not a function prototype",
-			name, kfunc_id, proto_id);
+		btfids_error(tr->lg, tr->btf_path, "kfunc %s [%u]: type %u is not a function prototype",
+			     name, kfunc_id, proto_id);
 		return -EINVAL;
 	}
 	snprintf(impl_name, sizeof(impl_name), "%s" IMPL_SUFFIX, name);
-	impl = btfids_names_find(&ks->impls, impl_name);
-	if (!impl->id) {
-		err = add_impl_func(b, ks, kfunc_id, impl_name, btf_vlen(func), proto_id);
+	impl = btfids_names_find(&tr->ks.impls, impl_name);
+	if (!tr->ks.impl_id[impl]) {
+		err = add_impl_func(tr, kfunc_id, impl_name, btf_vlen(func), proto_id);
 		if (err < 0)
 			return err;
-		impl->id = err;
+		tr->ks.impl_id[impl] = err;
 	}
-	err = add_visible_proto(b, proto_id, name);
+	err = add_visible_proto(tr, proto_id, name);
 	if (err < 0)
 		return err;
-	pr_debug(b, "kfunc %s: implicit arguments hidden, prototype [%d]\n", name, err);
-	return edit_set_type(&b->edit, kfunc_id, err);
+	pr_debug(tr->lg, "kfunc %s: implicit arguments hidden, prototype [%d]\n", name, err);
+	return btfids_edit_set_type(tr->e, kfunc_id, err);
 }
 
-/* The implicit-args kfunc a decl tag marks, or NULL. */
-static const struct btfids_sym *tagged_kfunc(const struct btfids *b, const bool *marks,
-					     const struct btf_type *tag)
+/* Does the decl tag mark an implicit-args kfunc? */
+static bool tags_implicit_kfunc(const struct transform *tr, const bool *marks,
+				const struct btf_type *tag)
 {
-	const struct btfids_names *funcs = &b->names[BTFIDS_NS_FUNC];
-	const struct btf_edit *e = &b->edit;
+	const struct btfids_table *funcs = &tr->ph->ns[BTFIDS_NS_FUNC];
 	const struct btf_type *func;
-	const struct btfids_sym *s;
+	int i;
 
 	if (btf_kflag(tag) || btf_decl_tag(tag)->component_idx != -1 ||
-	    strcmp(edit_name(e, tag->name_off), KFUNC_TAG))
-		return NULL;
-	func = edit_type(e, tag->type);
+	    strcmp(btfids_edit_name(tr->e, tag->name_off), KFUNC_TAG))
+		return false;
+	func = btfids_edit_type(tr->e, tag->type);
 	if (!func || !btf_is_func(func))
-		return NULL;
-	s = btfids_names_find(funcs, edit_name(e, func->name_off));
-	return s && marks[s - funcs->syms] ? s : NULL;
+		return false;
+	i = btfids_names_find(&funcs->names, btfids_edit_name(tr->e, func->name_off));
+	return i >= 0 && marks[i];
 }
 
 /*
@@ -382,98 +417,112 @@ static const struct btfids_sym *tagged_kfunc(const struct btfids *b, const bool 
  * tags copied, the names of the parameters kept. Names too long for an
  * _impl are refused here, before anything is added.
  */
-static int plan_kfunc(struct btfids *b, struct kfunc_scan *ks, __u32 kfunc_id,
-		      const char *name)
+static int plan_kfunc(struct transform *tr, __u32 kfunc_id, const char *name)
 {
 	char impl_name[BTFIDS_NAME_MAX + sizeof(IMPL_SUFFIX)];
-	struct btf_edit *e = &b->edit;
+	struct btfids_edit *e = tr->e;
 	const struct btf_type *proto;
 	__u32 i;
 	int err;
 
 	if (strlen(name) + sizeof(IMPL_SUFFIX) > BTFIDS_NAME_MAX) {
-		btfids_err(b, b->btf_path, "kfunc name too long: %s" IMPL_SUFFIX "", name);
+		btfids_error(tr->lg, tr->btf_path, "kfunc name too long: %s" IMPL_SUFFIX, name);
 		return -E2BIG;
 	}
 	snprintf(impl_name, sizeof(impl_name), "%s" IMPL_SUFFIX, name);
-	err = edit_plan_str(e, impl_name);
-	for (i = 0; !err && i < ks->nr_tags; i++) {
-		const struct btf_type *tag = edit_type(e, ks->tags[i]);
+	err = btfids_edit_plan_str(e, impl_name);
+	for (i = 0; !err && i < tr->ks.nr_tags; i++) {
+		const struct btf_type *tag = btfids_edit_type(e, tr->ks.tags[i]);
 
 		if (tag_is_copied(e, tag, kfunc_id))
-			err = edit_plan_str(e, edit_name(e, tag->name_off));
+			err = btfids_edit_plan_str(e, btfids_edit_name(e, tag->name_off));
 	}
-	proto = edit_type(e, edit_type(e, kfunc_id)->type);
+	proto = btfids_edit_type(e, btfids_edit_type(e, kfunc_id)->type);
 	for (i = 0; !err && proto && btf_is_func_proto(proto) && i < btf_vlen(proto); i++) {
 		const struct btf_param *p = &btf_params(proto)[i];
-		const char *pname = edit_name(e, p->name_off);
+		const char *pname = btfids_edit_name(e, p->name_off);
 
 		if (!pname)
 			return -EINVAL;
-		err = edit_plan_str(e, pname);
+		err = btfids_edit_plan_str(e, pname);
 	}
 	return err;
 }
 
 /* The kfunc decl tags, in id order: the order of the rewrites. */
-static int list_kfuncs(struct btfids *b, struct kfunc_scan *ks, const bool *marks,
-		       __u32 **kfunc_tags, __u32 *nr)
+static int list_kfuncs(struct transform *tr, const bool *marks, __u32 **kfunc_tags, __u32 *nr)
 {
 	__u32 i;
 
-	*kfunc_tags = malloc((ks->nr_tags + 1) * sizeof(**kfunc_tags));
+	*kfunc_tags = malloc((tr->ks.nr_tags + 1) * sizeof(**kfunc_tags));
 	if (!*kfunc_tags)
 		return -ENOMEM;
 	*nr = 0;
-	for (i = 0; i < ks->nr_tags; i++) {
-		const struct btf_type *tag = edit_type(&b->edit, ks->tags[i]);
+	for (i = 0; i < tr->ks.nr_tags; i++) {
+		const struct btf_type *tag = btfids_edit_type(tr->e, tr->ks.tags[i]);
 
-		if (tagged_kfunc(b, marks, tag))
-			(*kfunc_tags)[(*nr)++] = ks->tags[i];
+		if (tags_implicit_kfunc(tr, marks, tag))
+			(*kfunc_tags)[(*nr)++] = tr->ks.tags[i];
 	}
 	return 0;
 }
 
-int btfids_transform(struct btfids *b)
+/* The kfunc that decl tag @tag_id marks, and its name. */
+static __u32 tagged_func(const struct transform *tr, __u32 tag_id, const char **name)
 {
-	struct kfunc_scan ks = {};
-	__u32 i, nr = 0, *kfunc_tags = NULL;
+	const struct btf_type *tag = btfids_edit_type(tr->e, tag_id);
+
+	*name = btfids_edit_name(tr->e, btfids_edit_type(tr->e, tag->type)->name_off);
+	return tag->type;
+}
+
+static int implicit_args(struct transform *tr)
+{
+	__u32 i, nr = 0, *kfunc_tags = NULL, id;
+	const char *name;
 	bool *marks;
 	int err;
 
-	err = edit_init(&b->edit, b->btf);
-	if (err) {
-		btfids_err(b, b->btf_path, "cannot edit the BTF: %s", edit_strerror(err));
-		return err;
-	}
-	if (!b->has_ids || !b->names[BTFIDS_NS_FUNC].nr)
-		return 0;
-	marks = calloc(b->names[BTFIDS_NS_FUNC].nr, sizeof(*marks));
+	marks = calloc(tr->ph->ns[BTFIDS_NS_FUNC].names.nr, sizeof(*marks));
 	if (!marks)
 		return -ENOMEM;
-	err = find_implicit_kfuncs(b, &ks, marks);
+	err = find_implicit_kfuncs(tr, marks);
 	if (err > 0)
-		err = scan_types(b->btf, &ks);
+		err = scan_types(tr);
 	if (!err)
-		err = list_kfuncs(b, &ks, marks, &kfunc_tags, &nr);
-
+		err = list_kfuncs(tr, marks, &kfunc_tags, &nr);
 	for (i = 0; !err && i < nr; i++) {
-		const struct btf_type *tag = edit_type(&b->edit, kfunc_tags[i]);
-		const struct btf_type *func = edit_type(&b->edit, tag->type);
-
-		err = plan_kfunc(b, &ks, tag->type, edit_name(&b->edit, func->name_off));
+		id = tagged_func(tr, kfunc_tags[i], &name);
+		err = plan_kfunc(tr, id, name);
 	}
 	if (!err)
-		err = edit_index_planned(&b->edit);
+		err = btfids_edit_index_planned(tr->e);
 	for (i = 0; !err && i < nr; i++) {
-		const struct btf_type *tag = edit_type(&b->edit, kfunc_tags[i]);
-		const struct btf_type *func = edit_type(&b->edit, tag->type);
-
-		err = rewrite_kfunc(b, &ks, tag->type, edit_name(&b->edit, func->name_off));
+		id = tagged_func(tr, kfunc_tags[i], &name);
+		err = rewrite_kfunc(tr, id, name);
 	}
-	btfids_names_free(&ks.impls);
 	free(kfunc_tags);
-	free(ks.tags);
 	free(marks);
 	return err < 0 ? err : 0;
+}
+
+int btfids_transform(struct btfids_log *lg, const char *btf_path,
+		     const struct btfids_placeholders *ph, const struct btf *btf,
+		     struct btfids_edit *edit)
+{
+	struct transform tr = { .lg = lg, .btf_path = btf_path, .ph = ph, .btf = btf, .e = edit };
+	int err;
+
+	err = btfids_edit_init(edit, btf);
+	if (err) {
+		btfids_error(lg, btf_path, "cannot edit the BTF: %s", btfids_edit_strerror(err));
+		return err;
+	}
+	if (!ph->has_ids || !ph->ns[BTFIDS_NS_FUNC].names.nr)
+		return 0;
+	err = implicit_args(&tr);
+	btfids_names_free(&tr.ks.impls);
+	free(tr.ks.impl_id);
+	free(tr.ks.tags);
+	return err;
 }

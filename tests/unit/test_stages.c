@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * test_stages.c - unit tests of libbtfids' stages on inputs crafted in
- * memory with libbpf: the placeholder table, the transform, the sort, the
- * resolve rules, byte order at emit, and atomic file output. End-to-end
- * behaviour against resolve_btfids is the differential suite's job.
+ * test_stages.c - unit tests of libbtfids' stages, each driven through its
+ * own interface (collect.h, transform.h, finalize.h, resolve.h, emit.h,
+ * names.h, file.h) on inputs crafted in memory with libbpf, and of the
+ * public two-step writing. End-to-end behaviour against resolve_btfids is
+ * the differential suite's job.
  *
  * Prints one line per check that fails and closes with "N passed, N failed".
  */
@@ -18,7 +19,12 @@
 
 #include <bpf/btf.h>
 
-#include "btfids_internal.h"
+#include "collect.h"
+#include "emit.h"
+#include "file.h"
+#include "finalize.h"
+#include "resolve.h"
+#include "transform.h"
 
 static int passed, failed;
 static const char *current;
@@ -44,20 +50,23 @@ static void capture_log(void *ctx, enum btfids_log_level level, const char *fmt,
 	vsnprintf(log_buf + len, sizeof(log_buf) - len, fmt, args);
 }
 
-static struct btfids *new_ctx(void)
-{
-	struct btfids_opts opts = { .sz = sizeof(opts), .log = capture_log };
-	struct btfids *b = btfids__new("crafted.o", &opts);
+static struct btfids_opts test_opts = { .sz = sizeof(test_opts), .log = capture_log };
+static struct btfids_log lg = { .opts = &test_opts };
 
+/* A placeholder table with @n words, as collect would hand it on. */
+static void init_ph(struct btfids_placeholders *ph, const __u32 *w, size_t n)
+{
+	memset(ph, 0, sizeof(*ph));
+	ph->has_ids = true;
+	ph->words = malloc(n * BTFIDS_WORD_SIZE + BTFIDS_WORD_SIZE);
+	if (n)
+		memcpy(ph->words, w, n * BTFIDS_WORD_SIZE);
+	ph->size = n * BTFIDS_WORD_SIZE;
 	log_buf[0] = 0;
-	b->btf_path = strdup("crafted.btf");
-	b->has_ids = true;
-	b->collected = true;
-	return b;
 }
 
 /* A placeholder at each of @offs (bytes), as collect would record it. */
-static struct btfids_sym *add_sym(struct btfids *b, enum btfids_ns ns,
+static struct btfids_sym *add_sym(struct btfids_placeholders *ph, enum btfids_ns ns,
 				  enum btfids_sym_kind kind, const char *name,
 				  const __u32 *offs, int nr)
 {
@@ -65,54 +74,72 @@ static struct btfids_sym *add_sym(struct btfids *b, enum btfids_ns ns,
 	bool added;
 	int i;
 
-	s = btfids_names_add(&b->names[ns], name, strlen(name), &added);
+	s = btfids_table_add(&ph->ns[ns], name, strlen(name), &added);
 	s->kind = kind;
 	for (i = 0; i < nr; i++) {
 		btfids_sym_add_off(s, offs[i]);
 		if (kind == BTFIDS_SYM_ID)
-			b->names[ns].nr_elf_syms++;
+			ph->ns[ns].nr_elf_syms++;
 	}
 	return s;
 }
 
-static void set_words(struct btfids *b, const __u32 *w, size_t n)
+/* The stages up to the final layout, on @btf and @ph. */
+static int finish_btf(const struct btfids_placeholders *ph, const struct btf *btf,
+		      struct btfids_edit *e, struct btfids_final *f)
 {
-	b->words = malloc(n * 4 + 4);
-	memcpy(b->words, w, n * 4);
-	b->ids_size = n * 4;
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	err = btfids_transform(&lg, "crafted.btf", ph, btf, e);
+	return err ? err : btfids_finalize(&lg, "crafted.btf", e, false, f);
+}
+
+/* The final BTF of @f, parsed (the caller frees it). */
+static struct btf *final_btf(const struct btfids_final *f)
+{
+	return btf__new(f->raw, f->raw_size);
 }
 
 static void test_names(void)
 {
 	struct btfids_names n = {};
+	struct btfids_table t = {};
 	struct btfids_sym *s;
 	char name[32];
 	__u32 *order, i, bad;
 	bool added;
+	int idx;
 
 	current = "names";
 	for (i = 0, bad = 0; i < 1000; i++) {
 		snprintf(name, sizeof(name), "name_%u", i * 7919 % 1000);
-		s = btfids_names_add(&n, name, strlen(name), &added);
-		bad += !s || !added;
+		idx = btfids_names_add(&n, name, strlen(name), &added);
+		bad += idx != (int)i || !added;
 	}
-	CHECK(!bad && n.nr == 1000, "1000 distinct names added (%u failed)", bad);
-	s = btfids_names_add(&n, "name_5xyz", 6, &added);
-	CHECK(s && !added && !strcmp(s->name, "name_5"), "prefix length add finds name_5");
-	CHECK(btfids_names_find(&n, "name_999") != NULL, "find name_999");
-	CHECK(btfids_names_find(&n, "name_1000") == NULL, "no name_1000");
-	CHECK(btfids_names_find(&n, "name_") == NULL, "no name_");
-
-	for (i = 0, bad = 0; i < 250; i++)
-		bad += btfids_sym_add_off(s, i * 4) != 0;
-	CHECK(!bad && s->nr_offs == 250, "250 offsets on one name (no cap), got %u", s->nr_offs);
-
+	CHECK(!bad && n.nr == 1000, "1000 distinct names added, indices in order (%u failed)", bad);
+	idx = btfids_names_add(&n, "name_5xyz", 6, &added);
+	CHECK(idx >= 0 && !added && !strcmp(btfids_names_at(&n, idx), "name_5"),
+	      "prefix length add finds name_5");
+	CHECK(btfids_names_find(&n, "name_999") >= 0, "find name_999");
+	CHECK(btfids_names_find(&n, "name_1000") < 0, "no name_1000");
+	CHECK(btfids_names_find(&n, "name_") < 0, "no name_");
 	order = btfids_names_sorted_desc(&n);
 	for (i = 1, bad = 0; i < n.nr; i++)
-		bad += strcmp(n.syms[order[i - 1]].name, n.syms[order[i]].name) <= 0;
+		bad += strcmp(btfids_names_at(&n, order[i - 1]), btfids_names_at(&n, order[i])) <= 0;
 	CHECK(!bad, "names sorted descending (%u out of order)", bad);
 	free(order);
 	btfids_names_free(&n);
+
+	current = "placeholder table";
+	s = btfids_table_add(&t, "f", 1, &added);
+	for (i = 0, bad = 0; i < 250; i++)
+		bad += btfids_sym_add_off(s, i * 4) != 0;
+	CHECK(!bad && s->nr_offs == 250, "250 offsets on one name (no cap), got %u", s->nr_offs);
+	CHECK(btfids_table_add(&t, "f", 1, &added) == s && !added, "the same name, the same entry");
+	free(t.syms[0].offs);
+	free(t.syms);
+	btfids_names_free(&t.names);
 }
 
 /* Names sharing 8-byte prefixes, exactly 8 long, repeated, and anonymous. */
@@ -125,23 +152,24 @@ static const char *const sort_names[] = {
 static void test_sort(void)
 {
 	int nr = sizeof(sort_names) / sizeof(sort_names[0]), i;
-	struct btfids *b = new_ctx();
-	struct btf *btf = btf__new_empty();
+	struct btfids_placeholders ph;
+	struct btf *btf = btf__new_empty(), *out;
+	struct btfids_edit e;
+	struct btfids_final f;
 	const char *prev = NULL;
 	__u32 prev_size = 0;
 
 	current = "sort by name";
+	init_ph(&ph, NULL, 0);
 	/* the struct size records the original position */
 	for (i = 0; i < nr; i++)
 		btf__add_struct(btf, sort_names[i][0] ? sort_names[i] : NULL, i);
-	b->btf = btf;
-	b->own_btf = true;
-	CHECK(!btfids_transform(b) && !btfids_finalize(b), "finalize");
-	btf = btfids__btf(b);
-	CHECK(btf && btf__type_cnt(btf) == (__u32)nr + 1, "type count kept");
-	for (i = 1; i <= nr; i++) {
-		const struct btf_type *t = btf__type_by_id(btf, i);
-		const char *name = btf__name_by_offset(btf, t->name_off);
+	CHECK(!finish_btf(&ph, btf, &e, &f), "finalize");
+	out = final_btf(&f);
+	CHECK(out && btf__type_cnt(out) == (__u32)nr + 1, "type count kept");
+	for (i = 1; out && i <= nr; i++) {
+		const struct btf_type *t = btf__type_by_id(out, i);
+		const char *name = btf__name_by_offset(out, t->name_off);
 
 		if (prev) {
 			int cmp = strcmp(prev, name);
@@ -152,7 +180,13 @@ static void test_sort(void)
 		prev = name;
 		prev_size = t->size;
 	}
-	btfids__free(b);
+	CHECK(btfids_final_type(&f, 1) && btfids_final_type(&f, 1)->size == 1,
+	      "final id 1 is the first anonymous type");
+	btf__free(out);
+	btfids_final_free(&f);
+	btfids_edit_free(&e);
+	btfids_placeholders_free(&ph);
+	btf__free(btf);
 }
 
 static void test_resolve(void)
@@ -166,9 +200,13 @@ static void test_resolve(void)
 	static const __u32 off_a[] = { 0 }, off_f[] = { 4, 8 }, off_gone[] = { 12 };
 	static const __u32 off_set[] = { 16 }, off_set8[] = { 32 };
 	static const __u32 off_y[] = { 20, 40 }, off_x[] = { 24, 48 }, off_w[] = { 28, 56 };
-	struct btfids *b = new_ctx();
+	struct btfids_placeholders ph, none;
 	struct btf *btf = btf__new_empty();
+	struct btfids_resolved r;
+	struct btfids_edit e;
+	struct btfids_final f;
 	int int_id, proto;
+	__u32 *w;
 
 	current = "resolve";
 	int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);	/* 1 */
@@ -179,30 +217,30 @@ static void test_resolve(void)
 	btf__add_func(btf, "x", BTF_FUNC_GLOBAL, proto);	/* 6 */
 	btf__add_func(btf, "f", BTF_FUNC_STATIC, proto);	/* 7: second 'f' */
 	btf__add_struct(btf, "f", 4);				/* 8: other kind */
-	b->btf = btf;
-	b->own_btf = true;
 	/*
 	 * sorted: 1 proto, 2 a, 3 f (global), 4 f (static), 5 struct f,
 	 * 6 int, 7 x, 8 y
 	 */
-	CHECK(!btfids_transform(b) && !btfids_finalize(b), "finalize");
+	init_ph(&none, NULL, 0);
+	CHECK(!finish_btf(&none, btf, &e, &f), "finalize");
 
-	set_words(b, words, sizeof(words) / 4);
-	add_sym(b, BTFIDS_NS_STRUCT, BTFIDS_SYM_ID, "a", off_a, 1);
-	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "f", off_f, 2);
-	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "gone", off_gone, 1);
-	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "y", off_y, 2);
-	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "x", off_x, 2);
-	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "w", off_w, 2);
-	add_sym(b, BTFIDS_NS_SET, BTFIDS_SYM_SET, "s", off_set, 1)->cnt = 3;
-	add_sym(b, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "s8", off_set8, 1)->cnt = 3;
+	init_ph(&ph, words, sizeof(words) / 4);
+	add_sym(&ph, BTFIDS_NS_STRUCT, BTFIDS_SYM_ID, "a", off_a, 1);
+	add_sym(&ph, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "f", off_f, 2);
+	add_sym(&ph, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "gone", off_gone, 1);
+	add_sym(&ph, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "y", off_y, 2);
+	add_sym(&ph, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "x", off_x, 2);
+	add_sym(&ph, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "w", off_w, 2);
+	add_sym(&ph, BTFIDS_NS_SET, BTFIDS_SYM_SET, "s", off_set, 1)->cnt = 3;
+	add_sym(&ph, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "s8", off_set8, 1)->cnt = 3;
 
-	CHECK(!btfids_resolve(b), "resolve");
-	CHECK(b->words[0] == 2, "struct a -> 2, got %u", b->words[0]);
-	CHECK(b->words[1] == 3 && b->words[2] == 3, "both offsets of f -> 3");
-	CHECK(b->words[3] == 0, "gone stays 0");
-	CHECK(b->warnings == 3, "warnings: multiple f, unresolved gone, unresolved w; got %u",
-	      b->warnings);
+	CHECK(!btfids_resolve(&lg, "crafted.o", "crafted.btf", &ph, &f, &r), "resolve");
+	w = r.words;
+	CHECK(w[0] == 2, "struct a -> 2, got %u", w[0]);
+	CHECK(w[1] == 3 && w[2] == 3, "both offsets of f -> 3");
+	CHECK(w[3] == 0, "gone stays 0");
+	CHECK(r.warnings == 3, "warnings: multiple f, unresolved gone, unresolved w; got %u",
+	      r.warnings);
 	CHECK(strstr(log_buf, "WARN: multiple IDs found for 'f': 3, 4 - using 3\n") != NULL,
 	      "multiple-ids wording: %s", log_buf);
 	CHECK(strstr(log_buf, "WARN: resolve_btfids: unresolved symbol gone\n") != NULL,
@@ -211,15 +249,19 @@ static void test_resolve(void)
 	CHECK(strstr(log_buf, "symbol w\n") < strstr(log_buf, "symbol gone\n"),
 	      "unresolved names reported in descending order");
 	/* set: cnt 3, ids (y=8, x=7, w=0) sorted */
-	CHECK(b->words[4] == 3, "set count");
-	CHECK(b->words[5] == 0 && b->words[6] == 7 && b->words[7] == 8,
-	      "set sorted: %u %u %u", b->words[5], b->words[6], b->words[7]);
+	CHECK(w[4] == 3, "set count");
+	CHECK(w[5] == 0 && w[6] == 7 && w[7] == 8, "set sorted: %u %u %u", w[5], w[6], w[7]);
 	/* set8: header flags kept, pairs sorted by id with their flags */
-	CHECK(b->words[8] == 3 && b->words[9] == 7, "set8 count and header flags");
-	CHECK(b->words[10] == 0 && b->words[11] == 0x33 &&
-	      b->words[12] == 7 && b->words[13] == 0x22 &&
-	      b->words[14] == 8 && b->words[15] == 0x11, "set8 pairs sorted with flags");
-	btfids__free(b);
+	CHECK(w[8] == 3 && w[9] == 7, "set8 count and header flags");
+	CHECK(w[10] == 0 && w[11] == 0x33 && w[12] == 7 && w[13] == 0x22 &&
+	      w[14] == 8 && w[15] == 0x11, "set8 pairs sorted with flags");
+	CHECK(ph.words[0] == 0 && ph.words[4] == 0, "the collected words are left alone");
+	btfids_resolved_free(&r);
+	btfids_final_free(&f);
+	btfids_edit_free(&e);
+	btfids_placeholders_free(&ph);
+	btfids_placeholders_free(&none);
+	btf__free(btf);
 }
 
 static void test_set8_stable(void)
@@ -227,19 +269,27 @@ static void test_set8_stable(void)
 	/* four unresolved entries: equal ids keep their flags' order */
 	static const __u32 words[] = { 0, 0, 0, 1, 0, 2, 0, 3, 0, 4 };
 	static const __u32 off[] = { 0 };
-	struct btfids *b = new_ctx();
+	struct btfids_placeholders ph, none;
+	struct btf *btf = btf__new_empty();
+	struct btfids_resolved r;
+	struct btfids_edit e;
+	struct btfids_final f;
 	int i;
 
 	current = "set8 stable";
-	b->btf = btf__new_empty();
-	b->own_btf = true;
-	CHECK(!btfids_transform(b) && !btfids_finalize(b), "finalize");
-	set_words(b, words, sizeof(words) / 4);
-	add_sym(b, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "s8", off, 1)->cnt = 4;
-	CHECK(!btfids_resolve(b), "resolve");
+	init_ph(&none, NULL, 0);
+	CHECK(!finish_btf(&none, btf, &e, &f), "finalize");
+	init_ph(&ph, words, sizeof(words) / 4);
+	add_sym(&ph, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "s8", off, 1)->cnt = 4;
+	CHECK(!btfids_resolve(&lg, "crafted.o", "crafted.btf", &ph, &f, &r), "resolve");
 	for (i = 0; i < 4; i++)
-		CHECK(b->words[3 + 2 * i] == (__u32)i + 1, "pair %d keeps flags %d", i, i + 1);
-	btfids__free(b);
+		CHECK(r.words[3 + 2 * i] == (__u32)i + 1, "pair %d keeps flags %d", i, i + 1);
+	btfids_resolved_free(&r);
+	btfids_final_free(&f);
+	btfids_edit_free(&e);
+	btfids_placeholders_free(&ph);
+	btfids_placeholders_free(&none);
+	btf__free(btf);
 }
 
 static int find_func(const struct btf *btf, const char *name)
@@ -288,9 +338,11 @@ static void test_transform(void)
 	static const __u32 words[] = { 3, 1, 0, 1 << 16, 0, 1 << 16, 0, 0 };
 	static const __u32 off_set8[] = { 0 }, off_k[] = { 8 }, off_legacy[] = { 16 },
 			   off_plain[] = { 24 };
-	struct btfids *b = new_ctx();
+	struct btfids_placeholders ph;
 	struct btf *btf = btf__new_empty(), *out;
 	int int_id, aux, aux_ptr, proto, k, legacy, plain;
+	struct btfids_edit e;
+	struct btfids_final f;
 	const struct btf_type *t;
 	__u32 n_before;
 
@@ -312,22 +364,19 @@ static void test_transform(void)
 	btf__add_decl_tag(btf, "bpf_fastcall", k, -1);
 	btf__add_decl_attr(btf, "nonnull", k, 0);
 	n_before = btf__type_cnt(btf);
-	b->btf = btf;
-	b->own_btf = true;
 
-	set_words(b, words, sizeof(words) / 4);
-	add_sym(b, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "kfuncs", off_set8, 1)->cnt = 3;
-	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "k", off_k, 1);
-	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "legacy", off_legacy, 1);
-	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "plain", off_plain, 1);
+	init_ph(&ph, words, sizeof(words) / 4);
+	add_sym(&ph, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "kfuncs", off_set8, 1)->cnt = 3;
+	add_sym(&ph, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "k", off_k, 1);
+	add_sym(&ph, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "legacy", off_legacy, 1);
+	add_sym(&ph, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "plain", off_plain, 1);
 
-	CHECK(!btfids_transform(b) && !btfids_finalize(b), "transform: %s", log_buf);
+	CHECK(!finish_btf(&ph, btf, &e, &f), "transform: %s", log_buf);
 	CHECK(btf__type_cnt(btf) == n_before, "the input BTF is left alone");
-	out = btfids__btf(b);
+	out = final_btf(&f);
 	if (!out) {
 		CHECK(0, "final BTF parses");
-		btfids__free(b);
-		return;
+		goto out;
 	}
 	/* k_impl, 2 copied tags, k's proto; legacy's proto: 5 new types */
 	CHECK(btf__type_cnt(out) == n_before + 5, "5 types added, got %d",
@@ -349,7 +398,12 @@ static void test_transform(void)
 	      "legacy: new prototype, no second _impl");
 	t = proto_of(out, "plain");
 	CHECK(t && btf_vlen(t) == 3, "plain kfunc untouched");
-	btfids__free(b);
+	btf__free(out);
+out:
+	btfids_final_free(&f);
+	btfids_edit_free(&e);
+	btfids_placeholders_free(&ph);
+	btf__free(btf);
 }
 
 /* A host's BTF is not validated by a parse: bad kfunc shapes fail cleanly. */
@@ -357,42 +411,42 @@ static void test_transform_errors(void)
 {
 	static const __u32 words[] = { 1, 1, 0, 1 << 16 };
 	static const __u32 off_set8[] = { 0 }, off_k[] = { 8 };
+	struct btfids_placeholders ph;
+	struct btfids_edit e;
 	char long_name[520];
-	struct btfids *b;
 	struct btf *btf;
 	int int_id, k;
 
 	current = "transform errors";
-	b = new_ctx();
 	btf = btf__new_empty();
 	int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
 	k = btf__add_func(btf, "k", BTF_FUNC_GLOBAL, int_id);	/* not a prototype */
 	btf__add_decl_tag(btf, "bpf_kfunc", k, -1);
-	b->btf = btf;
-	b->own_btf = true;
-	set_words(b, words, 4);
-	add_sym(b, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "kfuncs", off_set8, 1)->cnt = 1;
-	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "k", off_k, 1);
-	CHECK(btfids_transform(b) == -EINVAL &&
+	init_ph(&ph, words, 4);
+	add_sym(&ph, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "kfuncs", off_set8, 1)->cnt = 1;
+	add_sym(&ph, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "k", off_k, 1);
+	CHECK(btfids_transform(&lg, "crafted.btf", &ph, btf, &e) == -EINVAL &&
 	      strstr(log_buf, "kfunc k [2]: type 1 is not a function prototype"),
 	      "a kfunc without a prototype is refused: %s", log_buf);
-	btfids__free(b);
+	btfids_edit_free(&e);
+	btfids_placeholders_free(&ph);
+	btf__free(btf);
 
-	b = new_ctx();
 	btf = btf__new_empty();
 	memset(long_name, 'n', 509);
 	long_name[509] = 0;	/* + "_impl" does not fit KSYM_NAME_LEN */
 	int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
 	k = btf__add_func(btf, long_name, BTF_FUNC_GLOBAL, btf__add_func_proto(btf, int_id));
 	btf__add_decl_tag(btf, "bpf_kfunc", k, -1);
-	b->btf = btf;
-	b->own_btf = true;
-	set_words(b, words, 4);
-	add_sym(b, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "kfuncs", off_set8, 1)->cnt = 1;
-	add_sym(b, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, long_name, off_k, 1);
-	CHECK(btfids_transform(b) == -E2BIG && strstr(log_buf, "kfunc name too long"),
+	init_ph(&ph, words, 4);
+	add_sym(&ph, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "kfuncs", off_set8, 1)->cnt = 1;
+	add_sym(&ph, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, long_name, off_k, 1);
+	CHECK(btfids_transform(&lg, "crafted.btf", &ph, btf, &e) == -E2BIG &&
+	      strstr(log_buf, "kfunc name too long"),
 	      "an _impl name past KSYM_NAME_LEN is refused: %s", log_buf);
-	btfids__free(b);
+	btfids_edit_free(&e);
+	btfids_placeholders_free(&ph);
+	btf__free(btf);
 }
 
 /* names of the regular files in @dir, sorted, space separated */
@@ -410,52 +464,77 @@ static void dir_files(const char *dir, char *buf, size_t size)
 		pclose(p);
 }
 
-static void test_emit_byte_order(void)
+static void test_emit(void)
 {
 	static const __u32 words[] = { 0x01020304, 5 };
-	struct btfids *b = new_ctx();
-	const __u32 *out;
-	size_t size;
+	char *paths[BTFIDS_OUT_NR] = {};
+	__u32 *out;
 
-	current = "emit byte order";
-	set_words(b, words, 2);
-	b->swap = true;
-	CHECK(!btfids_emit(b), "emit");
-	out = btfids__output(b, BTFIDS_OUT_BTF_IDS, &size);
-	CHECK(out && size == 8 && out[0] == 0x04030201 && out[1] == 0x05000000,
-	      "words go back to the target's order");
-	CHECK(!btfids__output(b, BTFIDS_OUT_BTF_BASE, &size) && size == 0,
-	      "no base output without distilling");
-	btfids__free(b);
+	current = "emit";
+	CHECK(!btfids_emit_ids(words, 8, true, (void **)&out) &&
+	      out[0] == 0x04030201 && out[1] == 0x05000000, "words go back to the target's order");
+	free(out);
+	CHECK(!btfids_emit_ids(words, 8, false, (void **)&out) && out[0] == words[0],
+	      "or stay in the host's");
+	free(out);
+	CHECK(!btfids_output_paths("dir/x.ko.BTF", paths) &&
+	      !strcmp(paths[BTFIDS_OUT_BTF], "dir/x.ko.BTF") &&
+	      !strcmp(paths[BTFIDS_OUT_BTF_BASE], "dir/x.ko.BTF.base") &&
+	      !strcmp(paths[BTFIDS_OUT_BTF_IDS], "dir/x.ko.BTF_ids"),
+	      "resolve_btfids' names for X.BTF");
+	btfids_output_paths_free(paths);
+	CHECK(!btfids_output_paths("out.raw", paths) &&
+	      !strcmp(paths[BTFIDS_OUT_BTF_BASE], "out.raw.base") &&
+	      !strcmp(paths[BTFIDS_OUT_BTF_IDS], "out.raw.BTF_ids"), "names for another BTF file name");
+	btfids_output_paths_free(paths);
+}
+
+/* An ELF64 header and nothing else: an object without sections. */
+static int write_empty_elf(const char *path)
+{
+	unsigned char ehdr[64] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+	FILE *fp = fopen(path, "w");
+	int ok;
+
+	ehdr[16] = 1;			/* ET_REL */
+	ehdr[18] = 62;			/* EM_X86_64 */
+	ehdr[20] = 1;			/* EV_CURRENT */
+	ehdr[52] = 64;			/* e_ehsize */
+	ehdr[58] = 64;			/* e_shentsize */
+	ok = fp && fwrite(ehdr, sizeof(ehdr), 1, fp) == 1;
+	return fp && !fclose(fp) && ok ? 0 : -1;
 }
 
 /* Two-step writing: nothing appears before the commit, nothing without it. */
 static void test_prepare_commit(void)
 {
-	static const __u32 words[] = { 7, 8 };
-	char dir[] = "/tmp/btfids-unit-XXXXXX", path[256], list[512];
+	char dir[] = "/tmp/btfids-unit-XXXXXX", elf[256], path[256], list[512];
+	struct btf *btf = btf__new_empty();
 	struct btfids *b;
+	int i;
 
 	current = "prepare and commit";
 	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
-	snprintf(path, sizeof(path), "%s/x.BTF_ids", dir);
-
-	b = new_ctx();
-	set_words(b, words, 2);
-	CHECK(!btfids_emit(b), "emit");
-	CHECK(!btfids__prepare_output(b, BTFIDS_OUT_BTF_IDS, path), "prepare");
-	CHECK(access(path, F_OK), "not in place before the commit");
-	btfids__free(b);
-	dir_files(dir, list, sizeof(list));
-	CHECK(!strcmp(list, ""), "freed without a commit: nothing left [%s]", list);
-
-	b = new_ctx();
-	set_words(b, words, 2);
-	CHECK(!btfids_emit(b) && !btfids__prepare_output(b, BTFIDS_OUT_BTF_IDS, path) &&
-	      !btfids__commit(b), "prepare and commit");
-	btfids__free(b);
-	dir_files(dir, list, sizeof(list));
-	CHECK(!strcmp(list, "x.BTF_ids "), "committed: the file, no temporary [%s]", list);
+	snprintf(elf, sizeof(elf), "%s/x.o", dir);
+	snprintf(path, sizeof(path), "%s/x.o.BTF", dir);
+	CHECK(!write_empty_elf(elf), "an ELF without sections");
+	btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+	for (i = 0; i < 2; i++) {
+		b = btfids__new(elf, &test_opts);
+		log_buf[0] = 0;
+		CHECK(b && !btfids__set_btf(b, btf, NULL) && !btfids__run(b), "run: %s", log_buf);
+		CHECK(!btfids__prepare_output(b, BTFIDS_OUT_BTF, path), "prepare");
+		CHECK(access(path, F_OK), "not in place before the commit");
+		if (i)
+			CHECK(!btfids__commit(b), "commit");
+		btfids__free(b);
+		dir_files(dir, list, sizeof(list));
+		if (i)
+			CHECK(!strcmp(list, "x.o x.o.BTF "), "committed: the file, no temporary [%s]", list);
+		else
+			CHECK(!strcmp(list, "x.o "), "freed without a commit: nothing left [%s]", list);
+	}
+	btf__free(btf);
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	CHECK(system(path) == 0, "cleanup");
 }
@@ -472,10 +551,9 @@ static int write_one(struct btfids_log *lg, const char *path, const char *text)
 
 static void test_files(void)
 {
-	struct btfids_opts opts = { .sz = sizeof(opts), .log = capture_log };
-	struct btfids_log lg = { .opts = &opts };
 	char dir[] = "/tmp/btfids-unit-XXXXXX", path[256], fifo[256], bad[256], list[512];
 	struct btfids_file_out set[2];
+	unsigned int before;
 	struct stat st;
 	size_t size;
 	void *data;
@@ -508,8 +586,9 @@ static void test_files(void)
 	set[0] = (struct btfids_file_out){ .path = path, .data = "set", .size = 3, .mode = 0666 };
 	set[1] = (struct btfids_file_out){ .path = bad, .data = "x", .size = 1, .mode = 0666 };
 	log_buf[0] = 0;
+	before = lg.nr_errors;
 	CHECK(btfids_write_set(&lg, set, 2) < 0 && strstr(log_buf, "cannot create") &&
-	      lg.nr_errors == 3, "the set fails, one error line: %s", log_buf);
+	      lg.nr_errors == before + 1, "the set fails, one error line: %s", log_buf);
 	CHECK(!btfids_read_file(&lg, path, &data, &size) && size == 5 &&
 	      !memcmp(data, "newer", 5), "the other member is unchanged");
 	free(data);
@@ -538,7 +617,7 @@ int main(void)
 	test_set8_stable();
 	test_transform();
 	test_transform_errors();
-	test_emit_byte_order();
+	test_emit();
 	test_prepare_commit();
 	test_files();
 	printf("unit: %d passed, %d failed\n", passed, failed);

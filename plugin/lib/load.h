@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * load.h - stage 2: the input BTF. From files (raw BTF or an ELF's .BTF,
+ * split on an optional base), checked to fit the base it was built on; or
+ * a host's BTF in memory, checked to be split on the base given.
+ */
+#ifndef __BTFIDS_LOAD_H
+#define __BTFIDS_LOAD_H
+
+#include "log.h"
+
+struct btf;
+
+/* *@btf (split on *@base if @base_path) from @path; both the caller's. */
+int btfids_load_files(struct btfids_log *lg, const char *path, const char *base_path,
+		      struct btf **btf, struct btf **base);
+/* A host's @btf, split on @base (or not split if NULL); messages name @path. */
+int btfids_check_host_btf(struct btfids_log *lg, const char *path, const struct btf *btf,
+			  const struct btf *base);
+
+#endif /* __BTFIDS_LOAD_H */
