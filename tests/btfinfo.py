@@ -7,6 +7,7 @@
   btfinfo.py words ELF [IDS]              .BTF_ids words with their symbols
   btfinfo.py check ELF IDS BTF [--base B] read back every slot of IDS
   btfinfo.py sections A B                 compare type+string sections only
+  btfinfo.py section ELF NAME OUT         write section NAME of ELF to OUT
   btfinfo.py hasfuncs BTF [--base B] [+NAME|-NAME]...
                                           FUNC NAME must (+) / must not (-) exist
 
@@ -405,6 +406,14 @@ def main(argv):
         if bad:
             print(", ".join(bad))
         return 1 if bad else 0
+    elif cmd == "section":
+        # section ELF NAME OUT: the contents of section NAME into OUT (no
+        # OUT, exit 1, if ELF has no such section)
+        elf = Elf(args[0])
+        _, sec = elf.section(args[1])
+        if sec is None:
+            return 1
+        open(args[2], "wb").write(elf.contents(sec))
     elif cmd == "sections":
         try:
             d = cmd_sections(args[0], args[1])

@@ -43,7 +43,7 @@ die() { echo "build-fixtures: $*" >&2; exit 1; }
 [ -x "$BASE_RESOLVER" ] || die "no resolve_btfids for the base link step at $BASE_RESOLVER (set BASE_RESOLVER)"
 
 # fixture name -> "units [-Dflags...]"
-FIXTURES="lists sets kfuncs set8_dupes warn many many_ok base mod mod_basekf mod_noids bpfprog err_prefix err_name err_dupset ids_unused ids_empty"
+FIXTURES=$(grep -v -e '^#' -e '^$' "$ROOT/tests/fixtures/list" | paste -sd ' ')
 units_of() {
 	case $1 in
 	warn)		echo "warn_a.c warn_b.c" ;;

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
 # Atomicity: kill the tool at every system call it makes (strace fault
 # injection: the Nth call of each syscall gets SIGKILL), and check after
 # each kill that every output path holds the complete old file or the
@@ -17,11 +19,13 @@ ORACLE=${ORACLE:-$BUILD/oracle/resolve_btfids}
 FX=$BUILD/tests/x86_64
 W=$BUILD/tests/atomic
 OUTS="x.BTF x.BTF_ids x.BTF.base"
-passed=0 failed=0
+# shellcheck source=tests/lib/harness.sh
+. "$TOP/tests/lib/harness.sh"
+h_begin atomic "$W"
 
-command -v strace > /dev/null || { echo "FAIL setup: strace missing"; echo "atomic: 0 passed, 1 failed"; exit 1; }
+command -v strace > /dev/null || { h_fail setup "strace missing"; h_end; exit 1; }
 [ -f "$FX/mod.o" ] || bash "$TOP/tests/build-fixtures.sh" > /dev/null 2>&1
-rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
+cd "$W" || exit 1
 
 # Old outputs: from another module, so old and new differ in every file.
 # New outputs: an undisturbed run. ARGS for the run under test.
@@ -54,10 +58,10 @@ syscalls()
 verdict()
 {
 	local f
-	cmp -s "$1/x" "$FX/mod.o" || { echo "input ELF changed"; return; }
+	[ -z "$(h_same "$FX/mod.o" "$1/x" x)" ] || { echo "input ELF changed"; return; }
 	for f in $OUTS; do
 		[ -e "$1/$f" ] || { echo "$f missing (old one lost)"; return; }
-		cmp -s "$1/$f" "$3/$f" || cmp -s "$1/$f" "$2/$f" ||
+		h_either "$1/$f" "$3/$f" "$2/$f" ||
 			{ echo "$f is neither old nor new ($(stat -c %s "$1/$f") bytes)"; return; }
 	done
 }
@@ -82,28 +86,21 @@ kill_everywhere()
 # the harness: resolve_btfids must be caught
 bad=$(kill_everywhere "$ORACLE" | head -n 3)
 if [ -n "$bad" ]; then
-	echo "ok harness (resolve_btfids, writing in place, is caught: $(echo "$bad" | head -n 1))"
-	passed=$((passed + 1))
+	h_pass harness "resolve_btfids, writing in place, is caught: $(echo "$bad" | head -n 1)"
 else
-	echo "FAIL harness: no kill left resolve_btfids with a partial file; the test cannot see one"
-	failed=$((failed + 1))
+	h_fail harness "no kill left resolve_btfids with a partial file; the test cannot see one"
 fi
 
 kills=$(syscalls "$BTFIDS" | awk '{ n += $2 } END { print n }')
 bad=$(kill_everywhere "$BTFIDS")
-if [ -z "$bad" ]; then
-	echo "ok outputs (btfids killed at each of its $kills syscalls: every output old or new, input unchanged)"
-	passed=$((passed + 1))
-else
-	echo "FAIL outputs: $(echo "$bad" | head -n 5 | paste -sd ';')"
-	failed=$((failed + 1))
-fi
+h_check outputs "$(echo "$bad" | head -n 5 | paste -sd ';')" \
+	"btfids killed at each of its $kills syscalls: every output old or new, input unchanged"
 
 # --patch_btfids: the ELF is the old image or the new one
 cp "$FX/mod.o" orig.o && mkdir -p pn && cp orig.o pn/x
 (cd pn && "$BTFIDS" $ARGS > /dev/null 2>&1 && cp x.BTF_ids ../blob && "$BTFIDS" --patch_btfids x.BTF_ids x)
 n=0 bad=""
-if cmp -s orig.o pn/x; then
+if [ -z "$(h_same orig.o pn/x x)" ]; then
 	bad="the patch changes nothing, the test would prove nothing"
 else
 	rm -rf pp && mkdir pp && cp orig.o pp/x
@@ -114,17 +111,9 @@ else
 			cp orig.o pp/x
 			(cd pp && strace -f -qq -o /dev/null -e inject="$name":signal=KILL:when="$k" \
 				"$BTFIDS" --patch_btfids ../blob x > /dev/null 2>&1) 2> /dev/null
-			cmp -s pp/x orig.o || cmp -s pp/x pn/x || { bad="$name#$k: ELF is neither old nor new"; break 2; }
+			h_either pp/x orig.o pn/x || { bad="$name#$k: ELF is neither old nor new"; break 2; }
 		done
 	done < <(calls_of pcount.txt)
 fi
-if [ -z "$bad" ]; then
-	echo "ok patch_btfids (killed at each of its $n syscalls: the ELF is old or new)"
-	passed=$((passed + 1))
-else
-	echo "FAIL patch_btfids: $bad"
-	failed=$((failed + 1))
-fi
-
-echo "atomic: $passed passed, $failed failed"
-[ $failed -eq 0 ]
+h_check patch_btfids "$bad" "killed at each of its $n syscalls: the ELF is old or new"
+h_end

@@ -175,22 +175,13 @@ config_build()
 
 # ---------------------------------------------------------------- builds
 
-# The wrappers the builds call as PAHOLE and RESOLVE_BTFIDS: each call is
-# logged to $CALLS as "TOOL USER SYS MAXRSS_KB ARGS..." (GNU time).
+# The wrappers the builds call as PAHOLE and RESOLVE_BTFIDS: links to
+# tests/boot/logged, which logs each call to $CALLS
 write_wrappers()
 {
 	mkdir -p "$W/bin"
-	cat > "$W/bin/pahole" <<EOF
-#!/bin/sh
-# tests/boot/run.sh: pahole, timed and logged
-exec /usr/bin/time -a -o "\${CALLS:-/dev/null}" -f "pahole %U %S %M \$*" '$PAHOLE_REAL' "\$@"
-EOF
-	cat > "$W/bin/resolve_btfids" <<EOF
-#!/bin/sh
-# tests/boot/run.sh: the tree's resolve_btfids, timed and logged
-exec /usr/bin/time -a -o "\${CALLS:-/dev/null}" -f "resolve_btfids %U %S %M \$*" '$OBJ/tools/bpf/resolve_btfids/resolve_btfids' "\$@"
-EOF
-	chmod 755 "$W/bin/pahole" "$W/bin/resolve_btfids"
+	ln -sf "$HERE/logged" "$W/bin/pahole"
+	ln -sf "$HERE/logged" "$W/bin/resolve_btfids"
 }
 
 # kmake LOG TARGET...: make in the object tree through the wrappers
@@ -198,7 +189,9 @@ kmake()
 {
 	local calls=$1
 	shift
-	CALLS=$calls make -C "$KSRC" O="$OBJ" -j"$JOBS" PAHOLE="$W/bin/pahole" \
+	CALLS=$calls LOGGED_PAHOLE=$PAHOLE_REAL \
+		LOGGED_RESOLVE_BTFIDS=$OBJ/tools/bpf/resolve_btfids/resolve_btfids \
+		make -C "$KSRC" O="$OBJ" -j"$JOBS" PAHOLE="$W/bin/pahole" \
 		RESOLVE_BTFIDS="$W/bin/resolve_btfids" "$@"
 }
 
@@ -321,33 +314,6 @@ guest_desc() { echo "btfcheck, BPF programs (clang -target bpf), initramfs"; }
 
 guest_cached() { stamp_ok guest "$(guest_key)" && [ -f "$GUEST/initramfs.cpio" ]; }
 
-# The guest's /init: mount, load the modules, run btfcheck, restart (the
-# kernel has no ACPI to power off; qemu -no-reboot exits on a restart).
-write_init()
-{
-	cat > "$GUEST/init" <<'EOF'
-#!/bin/sh
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs dev /dev
-mode=$(sed -n 's/.*btfcheck=\([a-z]*\).*/\1/p' /proc/cmdline)
-echo "== btfcheck: $mode boot"
-testmod=bpf_testmod.ko
-[ "$mode" = negative ] && testmod=bpf_testmod-empty.ko
-for m in tcp_bbr.ko tcp_dctcp.ko $testmod; do
-	if insmod /lib/modules/$m; then
-		echo "ok insmod/$m"
-	else
-		echo "FAIL insmod/$m: exit $?"
-	fi
-done
-/btfcheck "$mode" /bpf tcp_bbr tcp_dctcp bpf_testmod
-echo "== btfcheck: exit $?"
-reboot -f
-EOF
-	chmod 755 "$GUEST/init"
-}
-
 # gen_init_cpio's list: busybox and its applets, /init, btfcheck, the
 # BPF objects and the modules
 write_cpio_list()
@@ -368,7 +334,7 @@ write_cpio_list()
 		for a in sh mount sed insmod reboot cat; do
 			echo "slink /bin/$a busybox 0777 0 0"
 		done
-		echo "file /init $GUEST/init 0755 0 0"
+		echo "file /init $HERE/guest/init 0755 0 0"
 		echo "file /btfcheck $GUEST/btfcheck 0755 0 0"
 		for f in $BPF_OBJS; do
 			echo "file /bpf/$f.bpf.o $GUEST/$f.bpf.o 0644 0 0"
@@ -395,7 +361,6 @@ guest_build()
 			-I/usr/include/"$(gcc -print-multiarch)" \
 			-c "$HERE/guest/$f.bpf.c" -o "$GUEST/$f.bpf.o"
 	done
-	write_init
 	write_cpio_list
 	"$OBJ/usr/gen_init_cpio" "$GUEST/cpio.list" > "$GUEST/initramfs.cpio"
 	stamp_write guest "$(guest_key)"
@@ -403,11 +368,11 @@ guest_build()
 
 # ---------------------------------------------------------------- checks
 
-npass=0 nfail=0
-
-pass() { npass=$((npass + 1)); echo "ok $1${2:+: $2}"; }
-fail() { nfail=$((nfail + 1)); echo "FAIL $1: $2"; }
-check() { if [ -z "$2" ]; then pass "$1" "${3:-}"; else fail "$1" "$2"; fi; }
+# shellcheck source=tests/lib/harness.sh
+. "$TOP/tests/lib/harness.sh"
+pass() { h_pass "$@"; }
+fail() { h_fail "$@"; }
+check() { h_check "$@"; }
 
 # calls LOG TOOL [GREP]: the logged calls of TOOL (whose args match GREP)
 calls() { awk -v t="$2" '$1 == t' "$1" | grep -e "${3:-.}" || true; }
@@ -436,19 +401,17 @@ check_identical()
 {
 	local f why
 
-	if ! cmp -s "$W/two/modules.list" "$W/one/modules.list"; then
-		fail build/modules "the builds made different modules"
+	why=$(h_same "$W/two/modules.list" "$W/one/modules.list" modules.list)
+	if [ -n "$why" ]; then
+		fail build/modules "the builds made different modules ($why)" "$W/check.why"
 		return
 	fi
 	for f in vmlinux bzImage; do
-		why=""
-		cmp -s "$W/two/$f" "$W/one/$f" || why="differs: $(cmp "$W/two/$f" "$W/one/$f" 2>&1 | head -n 1)"
+		why=$(h_same "$W/two/$f" "$W/one/$f" "$f")
 		check "build/identical/$f" "$why" "$(stat -c %s "$W/one/$f") bytes"
 	done
 	while read -r f; do
-		why=""
-		cmp -s "$W/two/modules/$f" "$W/one/modules/$f" ||
-			why="differs: $(cmp "$W/two/modules/$f" "$W/one/modules/$f" 2>&1 | head -n 1)"
+		why=$(h_same "$W/two/modules/$f" "$W/one/modules/$f" "$f")
 		check "build/identical/$f" "$why" "$(stat -c %s "$W/one/modules/$f") bytes"
 	done < "$W/one/modules.list"
 }
@@ -477,14 +440,11 @@ check_testmod()
 	for s in .BTF .BTF.base .BTF_ids; do
 		section "$one" "$s" "$W/testmod/one$s" && section "$two" "$s" "$W/testmod/two$s" ||
 			{ why="${why:+$why; }cannot read $s"; continue; }
-		if [ "$s" = .BTF_ids ]; then
-			cmp -s "$W/testmod/one$s" "$W/testmod/two$s" || why="${why:+$why; }$s differs"
-		else
-			n=$(python3 "$TOP/tests/btfinfo.py" sections "$W/testmod/one$s" "$W/testmod/two$s" 2>&1) ||
-				why="${why:+$why; }$s: $n"
-		fi
+		# the BTF by type and string sections (header sizes may differ)
+		n=$(H_SECTIONS=y h_same "$W/testmod/two$s" "$W/testmod/one$s" "bpf_testmod$s")
+		[ -z "$n" ] || why="${why:+$why; }$n"
 	done
-	if cmp -s "$one" "$two"; then
+	if [ -z "$(H_DETAIL=/dev/null h_same "$two" "$one" bpf_testmod.ko)" ]; then
 		n="byte-identical modules"
 	else
 		n="BTF headers of $(hdr_len "$W/testmod/one.BTF") and $(hdr_len "$W/testmod/two.BTF") bytes:"
@@ -532,7 +492,7 @@ check_guest()
 		"$(grep -c -i btf "$log") console lines mention BTF, none an error"
 }
 
-fail_line() { fail "$1" "$2"; echo "boot: $npass passed, $nfail failed"; exit 1; }
+fail_line() { fail "$1" "$2"; h_end; exit 1; }
 
 # sum LOG TOOL WHICH: CPU seconds (user+sys) of TOOL's BTF calls on
 # vmlinux (WHICH=vmlinux) or on modules (WHICH=modules)
@@ -564,8 +524,11 @@ main()
 {
 	local mode
 
-	[ -x "$PAHOLE_REAL" ] || { echo "boot: no patched pahole at $PAHOLE_REAL (make pahole)"; echo "boot: 0 passed, 1 failed"; exit 1; }
 	mkdir -p "$W"
+	h_begin boot "$W/check"
+	H_DETAIL=$W/check.why
+	: >"$H_DETAIL"
+	[ -x "$PAHOLE_REAL" ] || fail_line setup "no patched pahole at $PAHOLE_REAL (make pahole)"
 	( steps_main ) || fail_line build "a build step failed (see above)"
 
 	check_paths
@@ -576,11 +539,10 @@ main()
 		check_guest "$mode"
 	done
 	report_numbers
-	echo "boot: $npass passed, $nfail failed"
-	if [ "$nfail" -eq 0 ] && [ "${KEEP_TREE:-1}" = 0 ]; then
+	h_end || return 1
+	if [ "${KEEP_TREE:-1}" = 0 ]; then
 		rm -rf "$KSRC" "$OBJ" "$STAMPS"
 	fi
-	[ "$nfail" -eq 0 ]
 }
 
 # bench/boot.sh sources this file for its build functions

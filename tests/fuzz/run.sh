@@ -309,12 +309,14 @@ for h in $HARNESSES; do
 done
 wait
 
-passed=0 failed=0 total=0
+# shellcheck source=tests/lib/harness.sh
+. "$TOP/tests/lib/harness.sh"
+h_begin fuzz "$BUILD/tests/fuzz"
+total=0
 for h in $HARNESSES; do
 	res=$FZ/results/$h
 	if [ ! -f "$res" ]; then
-		echo "FAIL $h: no result (see build/fuzz/logs/$h.log)"
-		failed=$((failed + 1))
+		h_fail "$h" "no result (see build/fuzz/logs/$h.log)"
 		continue
 	fi
 	execs=$(sed -n 's/^execs=//p' "$res")
@@ -323,32 +325,27 @@ for h in $HARNESSES; do
 	nregs=$(sed -n 's/^regs=//p' "$res")
 	reason=$(sed -n 's/^why=//p' "$res")
 	total=$((total + execs))
-	line="$h: $execs execs in $SECS s ($eps/s), corpus $corpus, $nregs regression input(s) replayed"
+	line="$execs execs in $SECS s ($eps/s), corpus $corpus, $nregs regression input(s) replayed"
 	if [ -z "$reason" ]; then
-		echo "ok $line, no crash"
-		passed=$((passed + 1))
+		h_pass "$h" "$line, no crash"
 	else
-		echo "FAIL $line: $reason"
+		h_fail "$h" "$line: $reason"
 		sed -n 's/^report=/    /p; s/^frame=/    /p' "$res"
 		echo "    log: build/fuzz/logs/$h.log"
-		failed=$((failed + 1))
 	fi
 done
 if [ "${#API_PROGS[@]}" -gt 0 ]; then
 	if [ "${#api_fail[@]}" -eq 0 ]; then
-		echo "ok api: ${#API_PROGS[@]} regression program(s)"
-		passed=$((passed + 1))
+		h_pass api "${#API_PROGS[@]} regression program(s)"
 	else
-		echo "FAIL api: ${#api_fail[@]} of ${#API_PROGS[@]} regression program(s) fail: ${api_fail[*]}"
+		h_fail api "${#api_fail[@]} of ${#API_PROGS[@]} regression program(s) fail: ${api_fail[*]}"
 		for b in "${api_fail[@]}"; do
 			grep -m1 -E 'ERROR: |runtime error:' "$FZ/logs/$b.log" | sed 's/^/    /'
 			grep -E '^ +#[0-9]+ 0x.* in [^ ]+ /.*/plugin/' "$FZ/logs/$b.log" | head -n 3 |
 				sed 's/^ */    /'
 			echo "    log: build/fuzz/logs/$b.log"
 		done
-		failed=$((failed + 1))
 	fi
 fi
-echo "fuzz: $total executions in all"
-echo "fuzz: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+h_info "fuzz: $total executions in all"
+h_end

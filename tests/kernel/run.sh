@@ -23,104 +23,46 @@
 set -u
 set -o pipefail
 
-npass=0 nfail=0
-T0=$SECONDS
-
-progress() { printf -- '-- [%4ds] %s\n' $((SECONDS - T0)) "$*"; }
-pass() { npass=$((npass + 1)); echo "ok $1"; }
-fail() { nfail=$((nfail + 1)); echo "FAIL $1: $2"; }
-info() { echo "info $*"; }
-join() { local s; s=$(printf '%s; ' "$@"); echo "${s%; }"; }
-die() {
-	echo "FAIL setup: $*"
-	nfail=$((nfail + 1))
-	echo "$npass passed, $nfail failed"
-	exit 1
-}
-
 # shellcheck source=tests/kernel/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=tests/lib/harness.sh
+. "$TOP/tests/lib/harness.sh"
 W=$K/test
-BTFINFO=$TOP/tests/btfinfo.py
+h_begin kernel "$W"
+pass() { h_pass "$@"; }
+fail() { h_fail "$@"; }
+info() { h_info "$@"; }
+progress() { h_progress "$@"; }
+join() { local s; s=$(printf '%s; ' "$@"); echo "${s%; }"; }
+die() {
+	h_fail setup "$*"
+	h_end
+	exit 1
+}
 
 kernel_prepare
 
 # ------------------------------------------------------- differential
 
-# run_pair DIR ELFNAME ARGS...: run both tools in DIR/{oracle,btfids}
-# (where ELFNAME must already exist) with ARGS ELFNAME; logs and exit
-# codes land in DIR/{oracle,btfids}.{out,err,rc}.
+# run_pair DIR ELFNAME ARGS...: both tools in DIR/{oracle,btfids} (where
+# ELFNAME must already exist) with ARGS ELFNAME
 run_pair()
 {
-	local dir=$1 elf=$2 t tool
+	local dir=$1 elf=$2
 	shift 2
-	for t in oracle btfids; do
-		tool=$ORACLE
-		[ $t = btfids ] && tool=$BTFIDS
-		(cd "$dir/$t" && timeout "$TOOL_TIMEOUT" "$tool" "$@" "$elf") \
-			> "$dir/$t.out" 2> "$dir/$t.err"
-		echo $? > "$dir/$t.rc"
-	done
+	h_run "$dir/oracle" "$TOOL_TIMEOUT" "$ORACLE" "$@" "$elf"
+	h_run "$dir/btfids" "$TOOL_TIMEOUT" "$BTFIDS" "$@" "$elf"
 }
 
-# explain_btf_diff A B BASE_A BASE_B: decoded difference of two BTF blobs.
-explain_btf_diff()
-{
-	local a=$1 b=$2 ba=${3:-} bb=${4:-}
-	diff -u --label oracle --label btfids \
-		<(python3 "$BTFINFO" dump "$a" ${ba:+--base "$ba"} 2>&1) \
-		<(python3 "$BTFINFO" dump "$b" ${bb:+--base "$bb"} 2>&1) | sed -n '3,14p'
-}
-
-# compare_pair CASE DIR [BASE]: outputs, exit codes and WARN lines.
+# compare_pair CASE DIR [BASE]: the harness's comparison of the two runs
 compare_pair()
 {
-	local name=$1 dir=$2 base=${3:-} why=() f fo fb rco rcb detail
-	detail=$dir/why.txt
-	: > "$detail"
-	rco=$(cat "$dir/oracle.rc") rcb=$(cat "$dir/btfids.rc")
-	[ "$rco" = "$rcb" ] || why+=("exit $rco (oracle) vs $rcb (btfids)")
-	fo=$(cd "$dir/oracle" && find . -type f -printf '%P\n' | sort | tr '\n' ' ')
-	fb=$(cd "$dir/btfids" && find . -type f -printf '%P\n' | sort | tr '\n' ' ')
-	[ "$fo" = "$fb" ] || why+=("outputs: oracle [${fo% }] btfids [${fb% }]")
-	for f in $fo; do
-		[ -f "$dir/btfids/$f" ] || continue
-		if ! cmp -s "$dir/oracle/$f" "$dir/btfids/$f"; then
-			local so sb nd first
-			so=$(stat -c %s "$dir/oracle/$f") sb=$(stat -c %s "$dir/btfids/$f")
-			nd=$(cmp -l "$dir/oracle/$f" "$dir/btfids/$f" 2>/dev/null | wc -l)
-			first=$(cmp "$dir/oracle/$f" "$dir/btfids/$f" 2>&1 | sed 's/.*differ: //')
-			why+=("$f differs ($so vs $sb bytes, $nd bytes differ, first: $first)")
-			{
-				echo "== $f"
-				case $f in
-				*.BTF.base)
-					explain_btf_diff "$dir/oracle/$f" "$dir/btfids/$f" ;;
-				*.BTF)
-					local bo=$base bb=$base
-					if [ -f "$dir/oracle/$f.base" ]; then
-						bo=$dir/oracle/$f.base bb=$dir/btfids/$f.base
-					fi
-					explain_btf_diff "$dir/oracle/$f" "$dir/btfids/$f" "$bo" "$bb" ;;
-				*)
-					cmp -l "$dir/oracle/$f" "$dir/btfids/$f" 2>&1 | head -n 12 ;;
-				esac
-			} >> "$detail"
-		fi
-	done
-	if ! cmp -s <(grep WARN "$dir/oracle.err") <(grep WARN "$dir/btfids.err"); then
-		why+=("WARN lines differ")
-		diff -u --label oracle --label btfids <(grep WARN "$dir/oracle.err") \
-			<(grep WARN "$dir/btfids.err") | sed -n '3,14p' >> "$detail"
-	fi
-	if [ ${#why[@]} -eq 0 ]; then
-		pass "$name"
-		return 0
-	fi
-	fail "$name" "$(join "${why[@]}")"
-	sed 's/^/    /' "$detail" | head -n 40
-	echo "    stderr oracle: $(head -c 600 "$dir/oracle.err" | tr '\n' '|')"
-	echo "    stderr btfids: $(head -c 600 "$dir/btfids.err" | tr '\n' '|')"
+	local why
+	why=$(h_compare "$2/oracle" "$2/btfids" --labels oracle btfids ${3:+--base "$3" "$3"})
+	KEEP=1 h_done "$1" "$2" "$why"
+	[ -z "$why" ] && return 0
+	echo "    stderr oracle: $(head -c 600 "$2/oracle.err" | tr '\n' '|')"
+	echo "    stderr btfids: $(head -c 600 "$2/btfids.err" | tr '\n' '|')"
 	return 1
 }
 
@@ -130,7 +72,6 @@ new_case()
 	rm -rf "$1" && mkdir -p "$1/oracle" "$1/btfids"
 }
 
-rm -rf "$W" && mkdir -p "$W" || die "cannot create $W"
 cp "$SEL" "$W/selected.txt"
 
 # -------------------------------------------------------------- vmlinux
@@ -178,10 +119,10 @@ if [ $pre_ok = 1 ]; then
 	if [ $rc != 0 ]; then
 		fail "vmlinux-pre:patch" "btfids --patch_btfids exit $rc: $(head -c 300 "$d/patch.log")"
 		pre_ok=0
-	elif ! cmp -s "$d/section.bin" "$d/BTF_ids.pre"; then
+	elif ! h_equal "$d/section.bin" "$d/BTF_ids.pre"; then
 		fail "vmlinux-pre:patch" "btfids --patch_btfids: .BTF_ids is not the blob"
 		pre_ok=0
-	elif grep -v -e '\.BTF_ids' -e 'differing bytes in total' "$d/elfdiff-orig.txt" | grep -q .; then
+	elif [ -n "$(grep -v -e '\.BTF_ids' -e 'differing bytes in total' "$d/elfdiff-orig.txt")" ]; then
 		fail "vmlinux-pre:patch" "btfids --patch_btfids changed more than .BTF_ids:" \
 			"$(grep -v '\.BTF_ids' "$d/elfdiff-orig.txt" | head -n 3 | tr '\n' ';')"
 		pre_ok=0
@@ -195,16 +136,16 @@ if [ $pre_ok = 1 ]; then
 	cp "$VMLINUX" "$d/vmlinux.oracle" &&
 		"$ORACLE" --patch_btfids "$d/BTF_ids.pre" "$d/vmlinux.oracle" > "$d/patch-oracle.log" 2>&1
 	rc=$?
-	"$KBTF" elfdiff "$d/vmlinux.oracle" "$PRE" > "$d/elfdiff-oracle.txt"
-	erc=$?
+	: > "$d/elfdiff-oracle.txt"
+	r=$(H_ELFDIFF="$KBTF elfdiff" H_DETAIL=$d/elfdiff-oracle.txt \
+	    h_same_elf "$d/vmlinux.oracle" "$PRE" "patched vmlinux")
 	if [ $rc != 0 ]; then
 		fail "vmlinux-pre:patch-vs-oracle" "oracle --patch_btfids exit $rc: $(head -c 300 "$d/patch-oracle.log")"
-	elif [ $erc -ge 2 ]; then
-		fail "vmlinux-pre:patch-vs-oracle" "$(head -n 3 "$d/elfdiff-oracle.txt" | tr '\n' ';')"
+	elif [ -n "$r" ]; then
+		fail "vmlinux-pre:patch-vs-oracle" "$r"
 	else
 		pass "vmlinux-pre:patch-vs-oracle"
-		[ $erc = 1 ] && info "vmlinux-pre:patch-vs-oracle: files differ outside section contents:" \
-			"$(head -n 3 "$d/elfdiff-oracle.txt" | tr '\n' ';')"
+		[ -s "$d/elfdiff-oracle.txt" ] && info "vmlinux-pre:patch-vs-oracle: $(head -n 1 "$d/elfdiff-oracle.txt")"
 	fi
 	rm -f "$d/vmlinux.oracle"
 
@@ -226,7 +167,7 @@ if [ $pre_ok = 1 ]; then
 		for f in BTF_ids BTF; do
 			o=$d/run/oracle/vmlinux.$f
 			[ -f "$o" ] || continue
-			if cmp -s "$o" "$d/shipped.$f"; then
+			if h_equal "$o" "$d/shipped.$f"; then
 				info "vmlinux-pre: .$f equals the shipped vmlinux's"
 			else
 				info "vmlinux-pre: .$f differs from the shipped vmlinux's" \
@@ -286,20 +227,21 @@ while read -r -u 3 rel ids sets set8 kf bsz; do
 		[ "$rco" = 0 ] || why+=("oracle exit $rco")
 		for t in oracle btfids; do
 			"$KBTF" section "$d/$t/m.ko" .BTF_ids "$d/$t.section" 2>/dev/null
-			cmp -s "$d/$t.section" "$blob" || why+=("$t: .BTF_ids is not the blob")
+			h_equal "$d/$t.section" "$blob" || why+=("$t: .BTF_ids is not the blob")
 		done
-		"$KBTF" elfdiff "$d/oracle/m.ko" "$d/btfids/m.ko" > "$d/elfdiff.txt"
-		erc=$?
-		[ $erc -ge 2 ] && why+=("sections differ: $(head -n 3 "$d/elfdiff.txt" | tr '\n' ';')")
+		r=$(H_ELFDIFF="$KBTF elfdiff" H_DETAIL=$d/elfdiff.txt \
+		    h_same_elf "$d/oracle/m.ko" "$d/btfids/m.ko" "patched m.ko")
+		[ -z "$r" ] || why+=("$r")
 		n_patched=$((n_patched + 1))
-		[ $erc = 0 ] && n_patched_same=$((n_patched_same + 1))
-		cmp -s "$ko" "$d/btfids/m.ko" && cmp -s "$ko" "$d/oracle/m.ko" &&
+		erc=1
+		h_equal "$d/oracle/m.ko" "$d/btfids/m.ko" && erc=0 && n_patched_same=$((n_patched_same + 1))
+		h_equal "$ko" "$d/btfids/m.ko" && h_equal "$ko" "$d/oracle/m.ko" &&
 			info "mod:$name:patch: the blob equals the module's section (no change)"
 	else
 		[ "$rco" != 0 ] || why+=("oracle accepted a blob of the wrong size")
 		erc=0
 		for t in oracle btfids; do
-			cmp -s "$ko" "$d/$t/m.ko" || why+=("$t modified the module on failure")
+			h_equal "$ko" "$d/$t/m.ko" || why+=("$t modified the module on failure")
 		done
 	fi
 	if [ ${#why[@]} -eq 0 ]; then
@@ -316,8 +258,8 @@ while read -r -u 3 rel ids sets set8 kf bsz; do
 	[ $((i % 10)) = 0 ] && progress "modules: $i/$n_sel done"
 done 3< "$SEL"
 
+vp=$(head -n 1 "$W/vmlinux-pre/elfdiff-oracle.txt" 2>/dev/null)
 info "patch: $n_patched_same of $n_patched patched modules are byte-identical files" \
-	"between oracle and btfids (vmlinux-pre: $(head -n 1 "$W/vmlinux-pre/elfdiff-oracle.txt" 2>/dev/null))"
-progress "done in $((SECONDS - T0)) s; outputs in $W"
-echo "$npass passed, $nfail failed"
-[ $nfail = 0 ]
+	"between oracle and btfids (vmlinux-pre: ${vp:-byte-identical})"
+progress "done; outputs in $W"
+h_end

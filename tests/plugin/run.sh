@@ -14,9 +14,10 @@
 #                   --btf_encode_detached=X.BTF X
 #   two steps   PAHOLE_PATCHED -J ... --btf_encode_detached=X.BTF.1 X
 #               ORACLE --btf X.BTF.1 [--btf_base B] [--distill_base] X
-# must agree: both succeed or both fail, the same "WARN:" lines on stderr
-# (same text, same order), the same output files (X.BTF, X.BTF_ids,
-# X.BTF.base), each byte-identical, and X itself untouched.  Modes:
+# must agree (tests/lib/harness.sh): both succeed or both fail, the same
+# "WARN:" lines (same text, same order), the same output files (X.BTF,
+# X.BTF_ids, X.BTF.base), each byte-identical, and X itself untouched.
+# Modes:
 #   plain       no base
 #   embedded    single run without --btf_encode_detached: pahole puts the
 #               final BTF into (a copy of) X, the plugin writes X.BTF_ids;
@@ -24,8 +25,7 @@
 #               files
 #   split       modules on base.vmlinux (--btf_base)
 #   distill     split, single run with --btf_features=...,distilled_base,
-#               two-step with resolve_btfids --distill_base (the kernel
-#               never gives pahole distilled_base; resolve_btfids distills)
+#               two-step with resolve_btfids --distill_base
 #   distill-embedded, distill-nobase (distilled_base without a base)
 # Expected failures: err_* (the reference exits 255, the single run must
 # exit non-zero and write nothing).  many.* (one name at 150 addresses):
@@ -41,14 +41,13 @@
 #               version): without a plugin flag, PAHOLE_PATCHED writes the
 #               same bytes as PAHOLE_STOCK (detached files; ELF files with
 #               embedded .BTF/.BTF.base)
-#   cli/...     --resolve_btfids --version; missing plugin, a shared
-#               object without the symbol, another ABI major, a plugin
-#               that fails, a plugin that does nothing, plugin arguments
+#   cli/...     --resolve_btfids --version; the loader's refusals, plugins
+#               that fail, that do nothing, built older and newer than
+#               pahole (tests/plugin/test_plugin.c), plugin arguments
 #
 # Output: "ok CASE", "FAIL CASE: why" (with indented details), "skip CASE:
-# why"; last line "plugin: N passed, N failed[, N skipped]".  Exit status
-# 0 only if nothing failed.  Failing cases keep their scratch directories
-# under build/tests/plugin/ (KEEP=1 keeps all).
+# why"; last line "plugin: N passed, N failed[, N skipped]".  Failing
+# cases keep their scratch directories (KEEP=1 keeps all).
 #
 # Environment: PAHOLE_PATCHED, PAHOLE_STOCK, PLUGIN (default
 # build/btfids.so, rebuilt with make when stale), ORACLE (default
@@ -61,7 +60,6 @@ set -o pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TESTS=$ROOT/tests
 OUT=${OUT:-$ROOT/build/tests}
-WORK=${WORK:-$OUT/plugin}
 PLUGIN=${PLUGIN:-$ROOT/build/btfids.so}
 ORACLE=${ORACLE:-$ROOT/build/oracle/resolve_btfids}
 BTFIDS=${BTFIDS:-$ROOT/build/btfids}
@@ -69,17 +67,21 @@ BTFIDS=${BTFIDS:-$ROOT/build/btfids}
 FEATURES=${FEATURES:-$KERNEL_BTF_FEATURES}
 ARCHES=${ARCHES:-"x86_64 i386 s390x"}
 TIMEOUT=${TIMEOUT:-120}
-PY=${PYTHON:-python3}
+# shellcheck source=tests/lib/harness.sh
+. "$TESTS/lib/harness.sh"
+
+h_begin plugin "${WORK:-$OUT/plugin}"
+WORK=$H_WORK
 
 if [ -z "${PAHOLE_PATCHED:-}" ]; then
-	echo "skip plugin/*: PAHOLE_PATCHED not set (a pahole with dwarves-patches/ applied; see dwarves-patches/README.md)"
-	echo "plugin: 0 passed, 0 failed, 1 skipped"
+	h_skip "plugin/*" "PAHOLE_PATCHED not set (a pahole with dwarves-patches/ applied; see dwarves-patches/README.md)"
+	h_end
 	exit 0
 fi
 
 setup_fail() {
-	echo "FAIL plugin/setup: $*"
-	echo "plugin: 0 passed, 1 failed"
+	h_fail plugin/setup "$*"
+	h_end
 	exit 1
 }
 
@@ -95,14 +97,14 @@ if [ -n "${PAHOLE_STOCK:-}" ] && [ ! -x "$PAHOLE_STOCK" ]; then
 	setup_fail "PAHOLE_STOCK=$PAHOLE_STOCK is not executable"
 fi
 [ -x "$ORACLE" ] || setup_fail "no reference resolve_btfids at $ORACLE (run scripts/bootstrap.sh)"
-command -v "$PY" >/dev/null 2>&1 || setup_fail "$PY not found (needed by tests/btfinfo.py)"
+command -v "$H_PY" >/dev/null 2>&1 || setup_fail "$H_PY not found (needed by tests/btfinfo.py)"
 command -v cc >/dev/null 2>&1 || setup_fail "cc not found (needed for the test plugins)"
 
 # The plugin and btfids: build them if missing or stale (the default paths only).
 if [ "$PLUGIN" = "$ROOT/build/btfids.so" ] || [ "$BTFIDS" = "$ROOT/build/btfids" ]; then
 	if ! make -q -s -C "$ROOT" all >/dev/null 2>&1; then
-		make -s -C "$ROOT" all >"$OUT.plugin-make.log" 2>&1 ||
-			setup_fail "make all failed: $(tail -n 5 "$OUT.plugin-make.log" | tr '\n' '|')"
+		make -s -C "$ROOT" all >"$WORK/make.log" 2>&1 ||
+			setup_fail "make all failed: $(tail -n 5 "$WORK/make.log" | tr '\n' '|')"
 	fi
 fi
 [ -f "$PLUGIN" ] || setup_fail "no plugin at $PLUGIN (make)"
@@ -112,138 +114,103 @@ fi
 . "$TESTS/fixtures-ready.sh"
 fixtures_ready "$OUT/plugin-fixtures.log" ||
 	setup_fail "building the fixtures failed: $(tail -n 5 "$OUT/plugin-fixtures.log" | tr '\n' '|')"
-FIXTURES=$(sed -n 's/^FIXTURES="\(.*\)"$/\1/p' "$TESTS/build-fixtures.sh")
-[ -n "$FIXTURES" ] || setup_fail "cannot read the fixture list of tests/build-fixtures.sh"
+FIXTURES=$(h_fixtures)
 MODULES="mod mod_basekf mod_noids"
-
-rm -rf "$WORK"
-mkdir -p "$WORK" || setup_fail "cannot create $WORK"
 
 echo "# pahole (patched): $PAHOLE_PATCHED, $("$PAHOLE_PATCHED" --version 2>&1 | head -n 1)"
 [ -n "${PAHOLE_STOCK:-}" ] &&
 	echo "# pahole (stock):   $PAHOLE_STOCK, $("$PAHOLE_STOCK" --version 2>&1 | head -n 1)"
 echo "# plugin: $PLUGIN ($(md5sum <"$PLUGIN" | cut -c1-12)); reference: $ORACLE"
 
-# ---------------------------------------------------------------- helpers
-
-pass() { echo "ok $1"; }
-skip() { echo "skip $1: $2"; }
-fail() {	# CASE WHY [DETAILFILE]
-	echo "FAIL $1: $2"
-	[ -n "${3:-}" ] && [ -s "$3" ] && sed 's/^/    /' "$3" | head -n 40
-	return 0
-}
-
 casedir() { echo "$WORK/${1//\//_}"; }
 
-# finish CASE DIR WHY...: report; drop DIR when it passed (unless KEEP)
-finish() {
-	local c=$1 d=$2 why
-	shift 2
-	why=$(printf '%s\n' "$@" | grep . | paste -sd ';' | sed 's/;/; /g')
-	if [ -z "$why" ]; then
-		pass "$c"
-		[ -n "${KEEP:-}" ] || rm -rf "$d"
-	else
-		fail "$c" "$why" "$d/why.txt"
-	fi
+# section ELF NAME OUT: section NAME of ELF into OUT (no OUT if absent)
+section() { "$H_PY" "$H_BTFINFO" section "$1" "$2" "$3"; }
+
+# ---------------------------------------------------------------- pairs
+
+# pair CASE KEY=VALUE...: one case, the single run against the two steps.
+#   x=ELF          the input (required)
+#   how=detached   or embedded: the single run without --btf_encode_detached
+#   pa="ARGS"      pahole arguments besides -J and --btf_features
+#   oa="ARGS"      the resolver's besides --btf x.BTF.1 and x
+#   sfeat=",F"     features the single run adds (",distilled_base")
+#   res=ORACLE     the two-step resolver (or BTFIDS, for many.*)
+#   expect=ok      or fail: what the two-step run must do
+#   base=FILE      base BTF, for explaining a difference
+#   plugin=OPT     how the single run asks for the plugin
+#                  (default --btf_plugin=PLUGIN)
+#   stock=CASE     also CASE: stock pahole's x.BTF.1 against the patched one's
+# (ARGS are split on blanks: no argument of this suite has one.)
+pair() {
+	local c=$1 kv x="" how=detached pa="" oa="" sfeat="" res=$ORACLE expect=ok base=""
+	local plugin="--btf_plugin=$PLUGIN" stock="" d why
+	shift
+	for kv; do
+		case $kv in
+		x=*) x=${kv#x=} ;;
+		how=*) how=${kv#how=} ;;
+		pa=*) pa=${kv#pa=} ;;
+		oa=*) oa=${kv#oa=} ;;
+		sfeat=*) sfeat=${kv#sfeat=} ;;
+		res=*) res=${kv#res=} ;;
+		expect=*) expect=${kv#expect=} ;;
+		base=*) base=${kv#base=} ;;
+		plugin=*) plugin=${kv#plugin=} ;;
+		stock=*) stock=${kv#stock=} ;;
+		*) h_fail "$c" "test bug: unknown field $kv"; return ;;
+		esac
+	done
+	d=$(casedir "$c")
+	mkdir -p "$d/two" "$d/single"
+	cp "$x" "$d/two/x" && cp "$x" "$d/single/x"
+	# shellcheck disable=SC2086
+	two_step "$d/two" "$res" "$pa" "$oa"
+	# shellcheck disable=SC2086
+	single "$d/single" "$how" "$plugin" "$sfeat" $pa
+	why=$(compare "$d" "$x" "$how" "$expect" "$base")
+	[ -n "$stock" ] && stock_detached "$stock" "$d/two" "$x" "$pa" "$base"
+	h_done "$c" "$d" "$why"
 }
 
-# files DIR: regular files in DIR, one per line, sorted
-files() { (cd "$1" && find . -maxdepth 1 -type f -printf '%P\n' | LC_ALL=C sort); }
-
-warn_lines() { grep -a '^WARN' "$1" 2>/dev/null; }
-
-# section ELF NAME OUT: write section NAME of ELF to OUT (no OUT if absent)
-section() {
-	"$PY" -c '
-import sys
-sys.dont_write_bytecode = True
-sys.path.insert(0, sys.argv[1])
-from btfinfo import Elf
-elf = Elf(sys.argv[2])
-_, s = elf.section(sys.argv[3])
-if s is not None:
-    open(sys.argv[4], "wb").write(elf.contents(s))
-' "$TESTS" "$1" "$2" "$3"
-}
-
-# explain A B NAME [BASE_A BASE_B [LABEL_A LABEL_B]] >> why.txt: where two
-# files differ (BTF files decoded with tests/btfinfo.py dump)
-explain() {
-	local a=$1 b=$2 name=$3 ba=${4:-} bb=${5:-} la=${6:-two-step} lb=${7:-single}
-	echo "== $name: $(stat -c %s "$a") vs $(stat -c %s "$b") bytes," \
-		"$(cmp -l "$a" "$b" 2>/dev/null | wc -l) bytes differ," \
-		"first: $(cmp "$a" "$b" 2>&1 | sed -n 's/.*differ: //p')"
-	case $name in
-	*.BTF|*.BTF.base)
-		diff -u --label "$la" --label "$lb" \
-			<("$PY" "$TESTS/btfinfo.py" dump "$a" ${ba:+--base "$ba"} 2>&1) \
-			<("$PY" "$TESTS/btfinfo.py" dump "$b" ${bb:+--base "$bb"} 2>&1) |
-			sed -n '3,16p' ;;
-	*)
-		cmp -l "$a" "$b" 2>&1 | head -n 8 ;;
-	esac
-}
-
-# in_dir DIR LOG TIMEOUT CMD...: run CMD in DIR, stdout+stderr appended to LOG.err
-# (outside DIR, so that it is not taken for an output file); prints nothing,
-# returns CMD's status
-in_dir() {
-	local d=$1 log=$2 to=$3
-	shift 3
-	(cd "$d" && exec timeout "$to" "$@") >>"$log.out" 2>>"$log.err"
-}
-
-# The case definition, set by the callers:
-#   X        input ELF
-#   PA       pahole arguments besides -J and --btf_features (array)
-#   SFEAT    features the single run adds (",distilled_base" or empty)
-#   OA       resolver arguments besides --btf X.BTF.1 and X (array)
-#   RES      resolver of the two-step run (ORACLE, or BTFIDS for many.*)
-#   EXPECT   ok | fail: what the two-step run must do
-#   BASE     base BTF for decoding differences (or empty)
-#   PLUGIN_OPT  how the single run asks for the plugin (default
-#            --btf_plugin=$PLUGIN)
-
-# two_step DIR: the kernel's two steps on DIR/x, writing DIR/x.BTF.1 first
+# two_step DIR RESOLVER "PAHOLE_ARGS" "RESOLVER_ARGS": the kernel's two
+# steps on DIR/x; DIR.pahole.rc is pahole's exit, DIR.rc the pair's
 two_step() {
-	local d=$1 rc
-	in_dir "$d" "$d" "$TIMEOUT" "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" "${PA[@]}" \
+	local d=$1 res=$2 pa=$3 oa=$4
+	# shellcheck disable=SC2086
+	h_run "$d" "$TIMEOUT" "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" $pa \
 		--btf_encode_detached=x.BTF.1 x
-	rc=$?
-	echo $rc >"$d.pahole.rc"
-	if [ $rc = 0 ]; then
-		in_dir "$d" "$d" "$TIMEOUT" "$RES" --btf x.BTF.1 "${OA[@]}" x
-		rc=$?
-	fi
-	echo $rc >"$d.rc"
+	cp "$d.rc" "$d.pahole.rc"
+	[ "$(cat "$d.rc")" = 0 ] || return 0
+	mv "$d.err" "$d.pahole.err"
+	# shellcheck disable=SC2086
+	h_run "$d" "$TIMEOUT" "$res" --btf x.BTF.1 $oa x
+	cat "$d.pahole.err" "$d.err" >"$d.err.all" && mv "$d.err.all" "$d.err"
 }
 
-# single DIR detached|embedded [PAHOLE_ARGS...]: the single run on DIR/x
+# single DIR HOW PLUGIN_OPT SFEAT [PAHOLE_ARGS...]: the single run on DIR/x
 single() {
-	local d=$1 how=$2 pf=${PLUGIN_OPT:-"--btf_plugin=$PLUGIN"}
-	shift 2
+	local d=$1 how=$2 pf=$3 sfeat=$4
+	shift 4
 	if [ "$how" = detached ]; then
-		in_dir "$d" "$d" "$TIMEOUT" "$PAHOLE_PATCHED" -J --btf_features="$FEATURES$SFEAT" \
-			"${PA[@]}" "$@" "$pf" --btf_encode_detached=x.BTF x
+		h_run "$d" "$TIMEOUT" "$PAHOLE_PATCHED" -J --btf_features="$FEATURES$sfeat" \
+			"$@" "$pf" --btf_encode_detached=x.BTF x
 	else
-		in_dir "$d" "$d" "$TIMEOUT" "$PAHOLE_PATCHED" -J --btf_features="$FEATURES$SFEAT" \
-			"${PA[@]}" "$@" "$pf" x
+		h_run "$d" "$TIMEOUT" "$PAHOLE_PATCHED" -J --btf_features="$FEATURES$sfeat" \
+			"$@" "$pf" x
 	fi
-	echo $? >"$d.rc"
 }
 
-# compare C: C/two (two-step) against C/single; prints the reasons for a
-# failure, details go to C/why.txt.  $HOW is detached or embedded.
+# compare C X HOW EXPECT BASE: C/two against C/single, the reasons they
+# differ; the comparison itself is the harness's
 compare() {
-	local c=$1 t=$1/two s=$1/single rt rs tp ft fs f ba bb wt ws
+	local c=$1 x=$2 how=$3 expect=$4 base=$5 t=$1/two s=$1/single rt rs tp fs
 	rt=$(cat "$t.rc") rs=$(cat "$s.rc") tp=$(cat "$t.pahole.rc")
 	if [ "$tp" != 0 ]; then
 		echo "fixture problem: pahole without the plugin exited $tp: $(head -c 200 "$t.err" | tr '\n' '|')"
 		return
 	fi
-	case $EXPECT in
+	case $expect in
 	ok) [ "$rt" = 0 ] || echo "fixture problem: two-step exited $rt, expected 0: $(tail -c 200 "$t.err" | tr '\n' '|')" ;;
 	fail) [ "$rt" = 255 ] || echo "fixture problem: two-step exited $rt, expected 255" ;;
 	esac
@@ -252,204 +219,139 @@ compare() {
 	elif [ "$rt" != 0 ] && [ "$rs" = 0 ]; then
 		echo "single run exited 0, two-step $rt"
 	fi
-	wt=$(warn_lines "$t.err") ws=$(warn_lines "$s.err")
-	if [ "$wt" != "$ws" ]; then
-		echo "WARN lines differ ($(grep -c . <<<"$wt") two-step vs $(grep -c . <<<"$ws") single)"
-		diff -u --label two-step --label single <(echo "$wt") <(echo "$ws") |
-			sed -n '3,12p' >>"$c/why.txt"
-	fi
-	cmp -s "$X" "$t/x" || echo "the two-step run modified its input ELF"
-	if [ "$HOW" = detached ]; then
-		cmp -s "$X" "$s/x" || echo "the single run modified its input ELF"
+	h_equal "$x" "$t/x" || echo "the two-step run modified its input ELF"
+	if [ "$how" = detached ]; then
+		h_equal "$x" "$s/x" || echo "the single run modified its input ELF"
 	elif [ "$rs" = 0 ]; then
 		# what the single run leaves beside the ELF, then its sections
-		fs=$(files "$s" | grep -v -x x | paste -sd ' ')
+		fs=$(h_files "$s" | tr ' ' '\n' | grep -v -x x | paste -sd ' ')
 		case $fs in
 		""|x.BTF_ids) ;;
 		*) echo "embedded single run wrote [$fs] beside the ELF, want at most [x.BTF_ids]" ;;
 		esac
 		section "$s/x" .BTF "$s/x.BTF"
 		section "$s/x" .BTF.base "$s/x.BTF.base"
-	elif ! cmp -s "$X" "$s/x"; then
+	elif ! h_equal "$x" "$s/x"; then
 		echo "the failed single run modified the ELF"
 	fi
-	ft=$(files "$t" | grep -v -x -e x -e x.BTF.1 | paste -sd ' ')
-	fs=$(files "$s" | grep -v -x x | paste -sd ' ')
-	[ "$ft" = "$fs" ] || echo "output files [$fs], two-step [$ft]"
-	for f in $ft; do
-		[ -f "$s/$f" ] || continue
-		cmp -s "$t/$f" "$s/$f" && continue
-		echo "$f differs ($(stat -c %s "$t/$f") vs $(stat -c %s "$s/$f") bytes," \
-			"first at $(cmp "$t/$f" "$s/$f" 2>&1 | sed -n 's/.*differ: //p'))"
-		ba=$BASE bb=$BASE
-		if [ "$f" = x.BTF ] && [ -f "$t/x.BTF.base" ]; then
-			ba=$t/x.BTF.base bb=$s/x.BTF.base
-		fi
-		explain "$t/$f" "$s/$f" "$f" "$ba" "$bb" >>"$c/why.txt"
-	done
+	h_compare "$t" "$s" --no-rc --input x --ignore x.BTF.1 --labels two-step single \
+		${base:+--base "$base" "$base"}
 }
 
-# pair CASE HOW [STOCKCASE]: one single-vs-two-step case (X PA SFEAT OA
-# RES EXPECT BASE set); with STOCKCASE also stock_detached on its pahole output
-pair() {
-	local c=$1 d why
-	HOW=$2
-	d=$(casedir "$c")
-	mkdir -p "$d/two" "$d/single"
-	: >"$d/why.txt"
-	cp "$X" "$d/two/x" && cp "$X" "$d/single/x"
-	two_step "$d/two"
-	single "$d/single" "$HOW"
-	why=$(compare "$d")
-	[ -n "${3:-}" ] && stock_detached "$3" "$d/two"
-	finish "$c" "$d" "$why"
-}
-
-# stock_detached CASE DIR: PAHOLE_STOCK's x.BTF.1 against the patched
-# pahole's DIR/x.BTF.1 (made with the same arguments)
+# stock_detached CASE DIR X "PAHOLE_ARGS" BASE: PAHOLE_STOCK's x.BTF.1
+# against the patched pahole's DIR/x.BTF.1 (made with the same arguments)
 stock_detached() {
-	local c=$1 src=$2 d why=() rc
+	local c=$1 src=$2 x=$3 pa=$4 base=$5 d why="" rc
 	[ -n "${PAHOLE_STOCK:-}" ] || return 0
 	[ -f "$src/x.BTF.1" ] || return 0
 	d=$(casedir "$c")
 	mkdir -p "$d/stock"
-	: >"$d/why.txt"
-	cp "$X" "$d/stock/x"
-	in_dir "$d/stock" "$d/stock" "$TIMEOUT" "$PAHOLE_STOCK" -J --btf_features="$FEATURES" \
-		"${PA[@]}" --btf_encode_detached=x.BTF.1 x
-	rc=$?
-	[ $rc = 0 ] || why+=("stock pahole exited $rc: $(head -c 200 "$d/stock.err" | tr '\n' '|')")
-	if [ $rc = 0 ] && ! cmp -s "$src/x.BTF.1" "$d/stock/x.BTF.1"; then
-		why+=("x.BTF.1 differs")
-		explain "$d/stock/x.BTF.1" "$src/x.BTF.1" x.BTF "$BASE" "$BASE" stock patched >>"$d/why.txt"
+	cp "$x" "$d/stock/x"
+	# shellcheck disable=SC2086
+	h_run "$d/stock" "$TIMEOUT" "$PAHOLE_STOCK" -J --btf_features="$FEATURES" $pa \
+		--btf_encode_detached=x.BTF.1 x
+	rc=$(cat "$d/stock.rc")
+	if [ "$rc" != 0 ]; then
+		why="stock pahole exited $rc: $(head -c 200 "$d/stock.err" | tr '\n' '|')"
+	else
+		why=$(H_LA=stock H_LB=patched H_DETAIL=$d.why \
+		      h_same "$d/stock/x.BTF.1" "$src/x.BTF.1" x.BTF "$base" "$base")
 	fi
-	finish "$c" "$d" "${why[@]}"
+	h_done "$c" "$d" "$why"
 }
 
-# stock_embedded CASE FEATURES_SUFFIX: patched and stock pahole, no plugin,
-# .BTF embedded into copies of X: the ELF files must be identical
+# stock_embedded CASE X FEATURES_SUFFIX "PAHOLE_ARGS": patched and stock
+# pahole, no plugin, .BTF embedded into copies of X: the same ELF bytes
 stock_embedded() {
-	local c=$1 sf=$2 d why=() rp rs t
+	local c=$1 x=$2 sf=$3 pa=$4 d why t
 	[ -n "${PAHOLE_STOCK:-}" ] || return 0
 	d=$(casedir "$c")
 	mkdir -p "$d/patched" "$d/stock"
-	: >"$d/why.txt"
 	for t in patched stock; do
-		cp "$X" "$d/$t/x"
+		cp "$x" "$d/$t/x"
 	done
-	in_dir "$d/patched" "$d/patched" "$TIMEOUT" "$PAHOLE_PATCHED" -J \
-		--btf_features="$FEATURES$sf" "${PA[@]}" x
-	rp=$?
-	in_dir "$d/stock" "$d/stock" "$TIMEOUT" "$PAHOLE_STOCK" -J \
-		--btf_features="$FEATURES$sf" "${PA[@]}" x
-	rs=$?
-	[ $rp = $rs ] || why+=("exit: patched $rp, stock $rs")
-	[ "$(files "$d/patched" | paste -sd ' ')" = "$(files "$d/stock" | paste -sd ' ')" ] ||
-		why+=("files: patched [$(files "$d/patched" | paste -sd ' ')]," \
-			"stock [$(files "$d/stock" | paste -sd ' ')]")
-	if ! cmp -s "$d/patched/x" "$d/stock/x"; then
-		why+=("the ELF differs (first at $(cmp "$d/stock/x" "$d/patched/x" 2>&1 | sed -n 's/.*differ: //p'))")
-		for t in .BTF .BTF.base; do
-			section "$d/stock/x" $t "$d/stock$t"
-			section "$d/patched/x" $t "$d/patched$t"
-			if [ -f "$d/stock$t" ] || [ -f "$d/patched$t" ]; then
-				cmp -s "$d/stock$t" "$d/patched$t" || why+=("section $t differs")
-			fi
-		done
-	fi
-	finish "$c" "$d" "${why[@]}"
+	# shellcheck disable=SC2086
+	h_run "$d/patched" "$TIMEOUT" "$PAHOLE_PATCHED" -J --btf_features="$FEATURES$sf" $pa x
+	# shellcheck disable=SC2086
+	h_run "$d/stock" "$TIMEOUT" "$PAHOLE_STOCK" -J --btf_features="$FEATURES$sf" $pa x
+	for t in patched stock; do
+		section "$d/$t/x" .BTF "$d/$t/x.BTF"
+		section "$d/$t/x" .BTF.base "$d/$t/x.BTF.base"
+	done
+	why=$(h_compare "$d/stock" "$d/patched" --labels stock patched)
+	h_done "$c" "$d" "$why"
 }
 
 # ---------------------------------------------------------------- fixtures
 
-expect_of() {
-	case $1 in
-	err_*) echo fail ;;
-	*) echo ok ;;
-	esac
-}
-
 fixture_cases() {	# ARCH
-	local arch=$1 A=$OUT/$1 V=$OUT/$1/base.vmlinux fx name c d rc
+	local arch=$1 A=$OUT/$1 V=$OUT/$1/base.vmlinux fx name c d rc expect
 	for name in $(for fx in $FIXTURES; do echo "$fx.o $fx.exe"; done) base.vmlinux; do
-		X=$A/$name
-		[ -f "$X" ] || { fail "$arch/$name" "fixture missing: $X"; continue; }
+		[ -f "$A/$name" ] || { h_fail "$arch/$name" "fixture missing: $A/$name"; continue; }
 		fx=${name%.*}
-		PA=() SFEAT="" OA=() RES=$ORACLE BASE=""
-		EXPECT=$(expect_of "$fx")
 		c=$arch/$name
+		case $fx in err_*) expect=fail ;; *) expect=ok ;; esac
 		if [ "$fx" = many ]; then
 			# the reference refuses (100 addresses per name): compare with btfids
-			RES=$BTFIDS
-			pair "$c/plain(btfids)" detached "stock/$c/plain"
-			pair "$c/embedded(btfids)" embedded
+			pair "$c/plain(btfids)" x="$A/$name" res="$BTFIDS" stock="stock/$c/plain"
+			pair "$c/embedded(btfids)" x="$A/$name" res="$BTFIDS" how=embedded
 			d=$(casedir "$c/reference-refuses")
 			mkdir -p "$d"
-			cp "$X" "$d/x"
-			in_dir "$d" "$d" "$TIMEOUT" "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-				--btf_encode_detached=x.BTF.1 x &&
-				in_dir "$d" "$d" "$TIMEOUT" "$ORACLE" --btf x.BTF.1 x
-			rc=$?
-			if [ $rc = 255 ] && grep -q 'crossed the number of allowed lists' "$d.err"; then
-				finish "$c/reference-refuses" "$d"
+			cp "$A/$name" "$d/x"
+			two_step "$d" "$ORACLE" "" ""
+			rc=$(cat "$d.rc")
+			if [ "$rc" = 255 ] && grep -q 'crossed the number of allowed lists' "$d.err"; then
+				h_done "$c/reference-refuses" "$d" ""
 			else
-				finish "$c/reference-refuses" "$d" \
+				h_done "$c/reference-refuses" "$d" \
 					"fixture problem: the reference exited $rc, expected 255 at its limit"
 			fi
 		else
-			pair "$c/plain" detached "stock/$c/plain"
-			pair "$c/embedded" embedded
+			pair "$c/plain" x="$A/$name" expect=$expect stock="stock/$c/plain"
+			pair "$c/embedded" x="$A/$name" expect=$expect how=embedded
 		fi
-		stock_embedded "stock/$c/embedded" ""
+		stock_embedded "stock/$c/embedded" "$A/$name" "" ""
 	done
 	for fx in $MODULES; do
-		X=$A/$fx.o RES=$ORACLE EXPECT=ok
 		c=$arch/$fx.o
-		PA=(--btf_base "$V") OA=(--btf_base "$V") SFEAT="" BASE=$V
-		pair "$c/split" detached "stock/$c/split"
-		pair "$c/split-embedded" embedded
-		stock_embedded "stock/$c/split-embedded" ""
-		OA=(--btf_base "$V" --distill_base) SFEAT=",distilled_base"
-		pair "$c/distill" detached
-		pair "$c/distill-embedded" embedded
-		stock_embedded "stock/$c/distill-embedded" ",distilled_base"
-		PA=() OA=(--distill_base) BASE=""
-		pair "$c/distill-nobase" detached
+		pair "$c/split" x="$A/$fx.o" pa="--btf_base $V" oa="--btf_base $V" base="$V" \
+			stock="stock/$c/split"
+		pair "$c/split-embedded" x="$A/$fx.o" pa="--btf_base $V" oa="--btf_base $V" \
+			base="$V" how=embedded
+		stock_embedded "stock/$c/split-embedded" "$A/$fx.o" "" "--btf_base $V"
+		pair "$c/distill" x="$A/$fx.o" pa="--btf_base $V" oa="--btf_base $V --distill_base" \
+			sfeat=",distilled_base" base="$V"
+		pair "$c/distill-embedded" x="$A/$fx.o" pa="--btf_base $V" \
+			oa="--btf_base $V --distill_base" sfeat=",distilled_base" base="$V" how=embedded
+		stock_embedded "stock/$c/distill-embedded" "$A/$fx.o" ",distilled_base" "--btf_base $V"
+		pair "$c/distill-nobase" x="$A/$fx.o" oa="--distill_base" sfeat=",distilled_base"
 	done
 }
 
 # ---------------------------------------------------------------- -j
 
-# jobs_case CASE ELF TIMEOUT [PAHOLE_ARGS...]: -j1, -j2, -j8 with
+# jobs_case CASE ELF [PAHOLE_ARGS...]: -j1, -j2, -j8 with
 # reproducible_build give the same output files, byte for byte
 jobs_case() {
-	local c=$1 elf=$2 to=$3 d j why=() f rc
-	shift 3
+	local c=$1 elf=$2 d j why="" rc
+	shift 2
 	d=$(casedir "$c")
 	mkdir -p "$d"
-	: >"$d/why.txt"
 	for j in 1 2 8; do
 		mkdir -p "$d/j$j"
 		ln -s "$elf" "$d/j$j/x"
-		in_dir "$d/j$j" "$d/j$j" "$to" "$PAHOLE_PATCHED" -J -j$j --btf_features="$FEATURES" \
+		h_run "$d/j$j" "$TIMEOUT" "$PAHOLE_PATCHED" -J -j$j --btf_features="$FEATURES" \
 			--btf_features=+reproducible_build "$@" --btf_plugin="$PLUGIN" \
 			--btf_encode_detached=x.BTF x
-		rc=$?
+		rc=$(cat "$d/j$j.rc")
 		rm -f "$d/j$j/x"
-		[ $rc = 0 ] || why+=("-j$j exited $rc: $(head -c 200 "$d/j$j.err" | tr '\n' '|')")
+		[ "$rc" = 0 ] || why="$why"$'\n'"-j$j exited $rc: $(head -c 200 "$d/j$j.err" | tr '\n' '|')"
 	done
 	for j in 2 8; do
-		[ "$(files "$d/j1" | paste -sd ' ')" = "$(files "$d/j$j" | paste -sd ' ')" ] ||
-			why+=("-j$j wrote [$(files "$d/j$j" | paste -sd ' ')], -j1 [$(files "$d/j1" | paste -sd ' ')]")
-		for f in $(files "$d/j1"); do
-			[ -f "$d/j$j/$f" ] || continue
-			cmp -s "$d/j1/$f" "$d/j$j/$f" && continue
-			why+=("-j$j: $f differs from -j1's")
-			explain "$d/j1/$f" "$d/j$j/$f" "$f" "" "" -j1 -j$j >>"$d/why.txt"
-		done
+		why="$why"$'\n'$(h_compare "$d/j1" "$d/j$j" --labels -j1 "-j$j")
 	done
-	[ -n "$(files "$d/j1")" ] || why+=("no output")
-	finish "$c" "$d" "${why[@]}"
+	[ -n "$(h_files "$d/j1")" ] || why="$why"$'\n'"no output"
+	h_done "$c" "$d" "$why"
 }
 
 jobs_cases() {
@@ -457,235 +359,167 @@ jobs_cases() {
 	# the largest fixture by its BTF
 	big=$(cd "$A" && ls -S -- *.o.BTF.1 *.exe.BTF.1 2>/dev/null | head -n 1)
 	big=${big%.BTF.1}
-	jobs_case "jobs/x86_64/$big" "$A/$big" "$TIMEOUT"
-	jobs_case "jobs/x86_64/mod.o/distill" "$A/mod.o" "$TIMEOUT" \
+	jobs_case "jobs/x86_64/$big" "$A/$big"
+	jobs_case "jobs/x86_64/mod.o/distill" "$A/mod.o" \
 		--btf_base "$A/base.vmlinux" --btf_features=distilled_base
 }
 
 # ---------------------------------------------------------------- cli
 
-# cli_check_fail CASE DIR PATTERN [RC [WHY]]: DIR.rc is non-zero (or RC if
-# given), DIR.err contains PATTERN, DIR holds no output file beside x
-cli_check_fail() {
-	local c=$1 d=$2 pattern=$3 want=${4:-} rc why=()
-	[ -n "${5:-}" ] && why+=("$5")
-	rc=$(cat "$d.rc")
-	if [ -n "$want" ]; then
-		[ "$rc" = "$want" ] || why+=("exit $rc, want $want")
-	else
-		[ "$rc" != 0 ] || why+=("exit 0, want a failure")
-	fi
-	grep -q -F -- "$pattern" "$d.err" ||
-		why+=("stderr lacks '$pattern': $(head -c 300 "$d.err" | tr '\n' '|')")
-	[ -z "$(files "$d" | grep -v -x x)" ] ||
-		why+=("wrote [$(files "$d" | grep -v -x x | paste -sd ' ')]")
-	finish "$c" "$d" "${why[@]}"
-}
-
-# cli_run CASE PAHOLE ARGS...: run in a fresh DIR with a copy of lists.o as x
+# cli_run CASE PAHOLE ARGS...: in a fresh DIR (CLI_DIR) with a copy of lists.o as x
 cli_run() {
-	local c=$1 p=$2 d
+	local c=$1 p=$2
 	shift 2
-	d=$(casedir "$c")
-	mkdir -p "$d"
-	cp "$OUT/x86_64/lists.o" "$d/x"
-	in_dir "$d" "$d" "$TIMEOUT" "$p" "$@"
-	echo $? >"$d.rc"
-	CLI_DIR=$d
+	CLI_DIR=$(casedir "$c")
+	mkdir -p "$CLI_DIR"
+	cp "$OUT/x86_64/lists.o" "$CLI_DIR/x"
+	h_run "$CLI_DIR" "$TIMEOUT" "$p" "$@"
 }
 
-cli_cases() {
-	local d P=$WORK/cli-plugins pdir probe rc why
-	mkdir -p "$P"
-	# test plugins (tests/plugin/test_plugin.c), from the ABI header
-	echo 'int not_a_btf_plugin = 1;' >"$P/nosym.c"
+# cli_fails CASE PATTERN [RC [WHY]] -- PAHOLE ARGS...: the run fails (with
+# RC if given), its stderr has PATTERN, it leaves no file beside x
+cli_fails() {
+	local c=$1 pattern=$2 want=${3:-} extra=${4:-} rc why
+	shift 4
+	cli_run "$c" "$@"
+	rc=$(cat "$CLI_DIR.rc")
+	why=$extra
+	if [ -n "$want" ]; then
+		[ "$rc" = "$want" ] || why="$why"$'\n'"exit $rc, want $want"
+	else
+		[ "$rc" != 0 ] || why="$why"$'\n'"exit 0, want a failure"
+	fi
+	grep -q -F -- "$pattern" "$CLI_DIR.err" ||
+		why="$why"$'\n'"stderr lacks '$pattern': $(head -c 300 "$CLI_DIR.err" | tr '\n' '|')"
+	[ "$(h_files "$CLI_DIR")" = x ] || why="$why"$'\n'"wrote [$(h_files "$CLI_DIR")]"
+	h_done "$c" "$CLI_DIR" "$why"
+}
+
+# cli_ok CASE CHECK -- PAHOLE ARGS...: the run succeeds; CHECK (a grep
+# pattern of the stderr, "!PATTERN" for must-not) holds
+cli_ok() {
+	local c=$1 checks=$2 why="" p
+	shift 2
+	cli_run "$c" "$@"
+	[ "$(cat "$CLI_DIR.rc")" = 0 ] || why="exit $(cat "$CLI_DIR.rc"): $(head -c 300 "$CLI_DIR.err" | tr '\n' '|')"
+	IFS='|' read -r -a p <<<"$checks"
+	for p in "${p[@]}"; do
+		case $p in
+		"") ;;
+		!*) grep -q -- "${p#!}" "$CLI_DIR.err" && why="$why"$'\n'"stderr has '${p#!}'" ;;
+		*) grep -q -- "$p" "$CLI_DIR.err" || why="$why"$'\n'"stderr lacks '$p'" ;;
+		esac
+	done
+	h_done "$c" "$CLI_DIR" "$why"
+}
+
+build_test_plugins() {
 	local v ok=y
+	echo 'int not_a_btf_plugin = 1;' >"$P/nosym.c"
 	cc -shared -fPIC -o "$P/nosym.so" "$P/nosym.c" >"$P/cc.log" 2>&1 || ok=""
 	for v in noop FAILS FINISH_FAILS NO_POST_ENCODE OTHER_ABI OLDER NEWER; do
 		cc -shared -fPIC -Wall -Werror -I"$ROOT/plugin/include" -D"$v" \
 			-o "$P/$v.so" "$TESTS/plugin/test_plugin.c" >>"$P/cc.log" 2>&1 || ok=""
 	done
-	if [ -z "$ok" ]; then
-		fail cli/test-plugins "cannot compile the test plugins: $(head -c 300 "$P/cc.log")"
-		return
-	fi
+	[ -n "$ok" ]
+}
 
-	# --resolve_btfids --version: loads btfids.so from the plugin directory
-	probe=btfids-probe-$$
+# --resolve_btfids --version, and --resolve_btfids doing what --btf_plugin does
+resolve_btfids_cases() {
+	local probe=btfids-probe-$$ pdir A=$OUT/x86_64 V=$OUT/x86_64/base.vmlinux
 	pdir=$("$PAHOLE_PATCHED" --btf_plugin=$probe --version 2>&1 |
 		sed -n "s|.*cannot load BTF plugin: \(.*\)/$probe\.so: .*|\1|p")
-	cli_run cli/resolve_btfids-version "$PAHOLE_PATCHED" --resolve_btfids --version
-	d=$CLI_DIR
-	rc=$(cat "$d.rc")
 	if [ -z "$pdir" ]; then
-		finish cli/resolve_btfids-version "$d" \
-			"cannot tell PAHOLE_PATCHED's plugin directory from --btf_plugin=$probe --version"
+		h_fail cli/resolve_btfids-version "cannot tell PAHOLE_PATCHED's plugin directory from --btf_plugin=$probe --version"
 	elif [ -f "$pdir/btfids.so" ]; then
-		if [ "$rc" = 0 ]; then
-			finish cli/resolve_btfids-version "$d"
-		else
-			finish cli/resolve_btfids-version "$d" "exit $rc, want 0: $(head -c 300 "$d.err" | tr '\n' '|')"
-		fi
-		# and the installed plugin does what --btf_plugin=PLUGIN does
+		cli_ok cli/resolve_btfids-version "" "$PAHOLE_PATCHED" --resolve_btfids --version
 		echo "# --resolve_btfids loads $pdir/btfids.so ($(md5sum <"$pdir/btfids.so" | cut -c1-12))"
-		PLUGIN_OPT=--resolve_btfids RES=$ORACLE EXPECT=ok
-		X=$OUT/x86_64/kfuncs.o PA=() SFEAT="" OA=() BASE=""
-		pair cli/resolve_btfids/kfuncs.o/plain detached
-		X=$OUT/s390x/kfuncs.exe
-		pair cli/resolve_btfids/s390x-kfuncs.exe/embedded embedded
-		X=$OUT/x86_64/mod.o PA=(--btf_base "$OUT/x86_64/base.vmlinux") SFEAT=",distilled_base"
-		OA=(--btf_base "$OUT/x86_64/base.vmlinux" --distill_base) BASE=$OUT/x86_64/base.vmlinux
-		pair cli/resolve_btfids/mod.o/distill detached
-		PLUGIN_OPT=--resolve_btfids=fatal_warnings
-		X=$OUT/x86_64/warn.exe PA=() SFEAT="" OA=(--fatal_warnings) BASE=""
-		pair cli/resolve_btfids=fatal_warnings/warn.exe/plain detached
-		PLUGIN_OPT=""
+		pair cli/resolve_btfids/kfuncs.o/plain x="$A/kfuncs.o" plugin=--resolve_btfids
+		pair cli/resolve_btfids/s390x-kfuncs.exe/embedded x="$OUT/s390x/kfuncs.exe" \
+			plugin=--resolve_btfids how=embedded
+		pair cli/resolve_btfids/mod.o/distill x="$A/mod.o" plugin=--resolve_btfids \
+			pa="--btf_base $V" oa="--btf_base $V --distill_base" sfeat=",distilled_base" base="$V"
+		pair cli/resolve_btfids=fatal_warnings/warn.exe/plain x="$A/warn.exe" \
+			plugin=--resolve_btfids=fatal_warnings oa=--fatal_warnings
 	else
-		skip cli/resolve_btfids-version "$pdir/btfids.so is not installed (PAHOLE_PATCHED's plugin directory), so exit 0 cannot be checked"
-		# then it must fail (not 64, the status of an unknown option) naming the file
-		[ "$rc" != 64 ] || echo "exit 64, the status of an unknown option" >"$d.why64"
-		cli_check_fail cli/resolve_btfids-version-uninstalled "$d" "$pdir/btfids.so" "" "$(cat "$d.why64" 2>/dev/null)"
+		h_skip cli/resolve_btfids-version "$pdir/btfids.so is not installed (PAHOLE_PATCHED's plugin directory), so exit 0 cannot be checked"
+		cli_fails cli/resolve_btfids-version-uninstalled "$pdir/btfids.so" "" "" \
+			"$PAHOLE_PATCHED" --resolve_btfids --version
 	fi
 	if [ -n "${PAHOLE_STOCK:-}" ]; then
-		cli_run cli/stock-resolve_btfids-version "$PAHOLE_STOCK" --resolve_btfids --version
-		cli_check_fail cli/stock-resolve_btfids-version "$CLI_DIR" "resolve_btfids" 64
+		cli_fails cli/stock-resolve_btfids-version "resolve_btfids" 64 "" \
+			"$PAHOLE_STOCK" --resolve_btfids --version
 	else
-		skip cli/stock-resolve_btfids-version "PAHOLE_STOCK not set (the unpatched pahole of the same version)"
+		h_skip cli/stock-resolve_btfids-version "PAHOLE_STOCK not set (the unpatched pahole of the same version)"
 	fi
+}
 
-	cli_run cli/plugin-version "$PAHOLE_PATCHED" --btf_plugin="$PLUGIN" --version
-	if [ "$(cat "$CLI_DIR.rc")" = 0 ]; then
-		finish cli/plugin-version "$CLI_DIR"
-	else
-		finish cli/plugin-version "$CLI_DIR" "exit $(cat "$CLI_DIR.rc"): $(head -c 300 "$CLI_DIR.err" | tr '\n' '|')"
-	fi
+# a plugin that does nothing: pahole writes what it writes without one
+noop_case() {	# detached|embedded
+	local how=$1 d why det=()
+	d=$(casedir "cli/plugin-noop-$how")
+	mkdir -p "$d/plain" "$d/noop"
+	cp "$OUT/x86_64/kfuncs.o" "$d/plain/x"
+	cp "$OUT/x86_64/kfuncs.o" "$d/noop/x"
+	[ "$how" = detached ] && det=(--btf_encode_detached=x.BTF)
+	h_run "$d/plain" "$TIMEOUT" "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" "${det[@]}" x
+	h_run "$d/noop" "$TIMEOUT" "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
+		--btf_plugin="$P/noop.so" "${det[@]}" x
+	why=$(h_compare "$d/plain" "$d/noop" --labels "without plugin" "with a no-op plugin")
+	grep -q "test plugin: called for x" "$d/noop.err" || why="$why"$'\n'"the plugin was not called"
+	h_done "cli/plugin-noop-$how" "$d" "$why"
+}
 
-	# a build that asked for a plugin must not go on without it
-	cli_run cli/plugin-nonexistent "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-		--btf_plugin=/nonexistent.so --btf_encode_detached=x.BTF x
-	cli_check_fail cli/plugin-nonexistent "$CLI_DIR" /nonexistent.so
-	cli_run cli/plugin-no-symbol "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-		--btf_plugin="$P/nosym.so" --btf_encode_detached=x.BTF x
-	cli_check_fail cli/plugin-no-symbol "$CLI_DIR" "is not a BTF plugin"
-	cli_run cli/plugin-no-post_encode "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-		--btf_plugin="$P/NO_POST_ENCODE.so" --btf_encode_detached=x.BTF x
-	cli_check_fail cli/plugin-no-post_encode "$CLI_DIR" "is not a BTF plugin"
-	cli_run cli/plugin-abi-major "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-		--btf_plugin="$P/OTHER_ABI.so" --btf_encode_detached=x.BTF x
-	cli_check_fail cli/plugin-abi-major "$CLI_DIR" "ABI"
-	if grep -q "test plugin: called" "$CLI_DIR.err"; then
-		fail cli/plugin-abi-major-not-called "pahole called a plugin of another ABI"
-	fi
-	cli_run cli/plugin-fails "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-		--btf_plugin="$P/FAILS.so" --btf_encode_detached=x.BTF x
-	cli_check_fail cli/plugin-fails "$CLI_DIR" "failing on purpose"
+cli_cases() {
+	local P=$WORK/cli-plugins D="-J --btf_features=$FEATURES" v d
+	mkdir -p "$P"
+	build_test_plugins || { h_fail cli/test-plugins "cannot compile the test plugins: $(head -c 300 "$P/cc.log")"; return; }
+	resolve_btfids_cases
+	cli_ok cli/plugin-version "" "$PAHOLE_PATCHED" --btf_plugin="$PLUGIN" --version
+
+	# a build that asked for a plugin must not go on without it; one case a line
+	# shellcheck disable=SC2086
+	{
+	cli_fails cli/plugin-nonexistent /nonexistent.so "" "" "$PAHOLE_PATCHED" $D --btf_plugin=/nonexistent.so --btf_encode_detached=x.BTF x
+	cli_fails cli/plugin-no-symbol "is not a BTF plugin" "" "" "$PAHOLE_PATCHED" $D --btf_plugin="$P/nosym.so" --btf_encode_detached=x.BTF x
+	cli_fails cli/plugin-no-post_encode "is not a BTF plugin" "" "" "$PAHOLE_PATCHED" $D --btf_plugin="$P/NO_POST_ENCODE.so" --btf_encode_detached=x.BTF x
+	cli_fails cli/plugin-abi-major "ABI" "" "" "$PAHOLE_PATCHED" $D --btf_plugin="$P/OTHER_ABI.so" --btf_encode_detached=x.BTF x
+	cli_fails cli/plugin-fails "failing on purpose" "" "" "$PAHOLE_PATCHED" $D --btf_plugin="$P/FAILS.so" --btf_encode_detached=x.BTF x
+	cli_fails cli/plugin-twice "only one BTF plugin" "" "" "$PAHOLE_PATCHED" $D --btf_plugin="$P/noop.so" --btf_plugin="$PLUGIN" --btf_encode_detached=x.BTF x
+	cli_fails cli/plugin-unknown-argument "bogus" "" "" "$PAHOLE_PATCHED" $D --btf_plugin="$PLUGIN:bogus" --btf_encode_detached=x.BTF x
+	}
+	grep -q "test plugin: called" "$(casedir cli/plugin-abi-major).err" 2>/dev/null &&
+		h_fail cli/plugin-abi-major-not-called "pahole called a plugin of another ABI"
 	# finish() learns how pahole's writing went, and can fail the run
-	cli_run cli/plugin-finish-sees-error "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-		--btf_plugin="$P/FAILS.so" --btf_encode_detached=x.BTF x
-	grep -q "test plugin: finish, err -22" "$CLI_DIR.err" && finish cli/plugin-finish-sees-error "$CLI_DIR" ||
-		finish cli/plugin-finish-sees-error "$CLI_DIR" "finish() not told of -EINVAL: $(head -c 300 "$CLI_DIR.err" | tr '\n' '|')"
-	cli_run cli/plugin-finish-fails "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-		--btf_plugin="$P/FINISH_FAILS.so" --btf_encode_detached=x.BTF x
-	if [ "$(cat "$CLI_DIR.rc")" != 0 ] && grep -q "test plugin: finish, err 0" "$CLI_DIR.err" &&
-	   grep -q "finish failing on purpose" "$CLI_DIR.err"; then
-		finish cli/plugin-finish-fails "$CLI_DIR"
-	else
-		finish cli/plugin-finish-fails "$CLI_DIR" "exit $(cat "$CLI_DIR.rc"), want a failure after finish(err 0): $(head -c 300 "$CLI_DIR.err" | tr '\n' '|')"
-	fi
-	# the structures' sizes: an older plugin (no finish) and a newer one
-	# (a field pahole does not know) both run
-	for v in OLDER NEWER; do
-		cli_run "cli/plugin-$v" "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-			--btf_plugin="$P/$v.so" --btf_encode_detached=x.BTF x
-		why=""
-		[ "$(cat "$CLI_DIR.rc")" = 0 ] || why="exit $(cat "$CLI_DIR.rc"): $(head -c 300 "$CLI_DIR.err" | tr '\n' '|')"
-		grep -q "test plugin: called" "$CLI_DIR.err" || why="${why:+$why; }post_encode() not called"
-		if [ $v = OLDER ] && grep -q "test plugin: finish" "$CLI_DIR.err"; then
-			why="${why:+$why; }finish() called, past the plugin's sz"
-		fi
-		[ -s "$CLI_DIR/x.BTF" ] || why="${why:+$why; }no x.BTF"
-		finish "cli/plugin-$v" "$CLI_DIR" "$why"
-	done
-	cli_run cli/plugin-twice "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-		--btf_plugin="$P/noop.so" --btf_plugin="$PLUGIN" --btf_encode_detached=x.BTF x
-	cli_check_fail cli/plugin-twice "$CLI_DIR" "only one BTF plugin"
-	cli_run cli/plugin-unknown-argument "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-		--btf_plugin="$PLUGIN:bogus" --btf_encode_detached=x.BTF x
-	cli_check_fail cli/plugin-unknown-argument "$CLI_DIR" "bogus"
-
-	# a plugin that does nothing: pahole writes what it writes without a
-	# plugin, detached and embedded
-	local how
-	for how in detached embedded; do
-		d=$(casedir "cli/plugin-noop-$how")
-		mkdir -p "$d/plain" "$d/noop"
-		cp "$OUT/x86_64/kfuncs.o" "$d/plain/x"
-		cp "$OUT/x86_64/kfuncs.o" "$d/noop/x"
-		if [ $how = detached ]; then
-			in_dir "$d/plain" "$d/plain" "$TIMEOUT" "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-				--btf_encode_detached=x.BTF x
-			in_dir "$d/noop" "$d/noop" "$TIMEOUT" "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-				--btf_plugin="$P/noop.so" --btf_encode_detached=x.BTF x
-		else
-			in_dir "$d/plain" "$d/plain" "$TIMEOUT" "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" x
-			in_dir "$d/noop" "$d/noop" "$TIMEOUT" "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-				--btf_plugin="$P/noop.so" x
-		fi
-		rc=$?
-		why=()
-		[ $rc = 0 ] || why+=("exit $rc: $(head -c 300 "$d/noop.err" | tr '\n' '|')")
-		grep -q "test plugin: called for x" "$d/noop.err" || why+=("the plugin was not called")
-		[ "$(files "$d/plain" | paste -sd ' ')" = "$(files "$d/noop" | paste -sd ' ')" ] ||
-			why+=("files [$(files "$d/noop" | paste -sd ' ')], without plugin [$(files "$d/plain" | paste -sd ' ')]")
-		for f in $(files "$d/plain"); do
-			[ -f "$d/noop/$f" ] && ! cmp -s "$d/plain/$f" "$d/noop/$f" && why+=("$f differs")
-		done
-		finish "cli/plugin-noop-$how" "$d" "${why[@]}"
-	done
-
-	# plugin arguments: fatal_warnings changes nothing (as in Linux 7.2),
-	# on the fixture with warnings; verbose is accepted
-	X=$OUT/x86_64/warn.o PA=() SFEAT="" RES=$ORACLE EXPECT=ok BASE=""
-	OA=(--fatal_warnings)
-	local save=$PLUGIN
-	PLUGIN="$save:fatal_warnings"
-	pair cli/plugin-arg-fatal_warnings detached
-	OA=()
-	PLUGIN="$save:verbose"
-	d=$(casedir cli/plugin-arg-verbose)
-	mkdir -p "$d/single"
-	cp "$X" "$d/single/x"
-	single "$d/single" detached
-	if [ "$(cat "$d/single.rc")" = 0 ] && [ -f "$d/single/x.BTF" ]; then
-		finish cli/plugin-arg-verbose "$d"
-	else
-		finish cli/plugin-arg-verbose "$d" "exit $(cat "$d/single.rc"): $(head -c 300 "$d/single.err" | tr '\n' '|')"
-	fi
-	PLUGIN=$save
+	cli_run cli/plugin-finish-sees-error "$PAHOLE_PATCHED" $D --btf_plugin="$P/FAILS.so" --btf_encode_detached=x.BTF x
+	h_done cli/plugin-finish-sees-error "$CLI_DIR" \
+		"$(grep -q "test plugin: finish, err -22" "$CLI_DIR.err" || echo "finish() not told of -EINVAL")"
+	cli_run cli/plugin-finish-fails "$PAHOLE_PATCHED" $D --btf_plugin="$P/FINISH_FAILS.so" --btf_encode_detached=x.BTF x
+	h_done cli/plugin-finish-fails "$CLI_DIR" "$( [ "$(cat "$CLI_DIR.rc")" != 0 ] &&
+		grep -q "test plugin: finish, err 0" "$CLI_DIR.err" && grep -q "finish failing on purpose" "$CLI_DIR.err" ||
+		echo "exit $(cat "$CLI_DIR.rc"), want a failure after finish(err 0)")"
+	# the structures' sizes: an older plugin (no finish) and a newer one both run
+	cli_ok cli/plugin-OLDER "test plugin: called|!test plugin: finish" "$PAHOLE_PATCHED" $D --btf_plugin="$P/OLDER.so" --btf_encode_detached=x.BTF x
+	cli_ok cli/plugin-NEWER "test plugin: called" "$PAHOLE_PATCHED" $D --btf_plugin="$P/NEWER.so" --btf_encode_detached=x.BTF x
+	noop_case detached
+	noop_case embedded
+	# plugin arguments: fatal_warnings changes nothing (as in Linux 7.2); verbose is accepted
+	pair cli/plugin-arg-fatal_warnings x="$OUT/x86_64/warn.o" plugin="--btf_plugin=$PLUGIN:fatal_warnings" \
+		oa=--fatal_warnings
+	cli_ok cli/plugin-arg-verbose "" "$PAHOLE_PATCHED" $D --btf_plugin="$PLUGIN:verbose" --btf_encode_detached=x.BTF x
 }
 
 # ---------------------------------------------------------------- run
 
-groups="$ARCHES cli jobs"
-run_group() {
+h_group() {
 	case $1 in
 	cli) cli_cases ;;
 	jobs) jobs_cases ;;
 	*) fixture_cases "$1" ;;
 	esac
 }
-if [ -z "${PAHOLE_STOCK:-}" ]; then
-	skip "stock/*" "PAHOLE_STOCK not set (the unpatched pahole of the same version, to check that the patched one writes the same bytes without a plugin)" >"$WORK/log.0stock"
-fi
+[ -n "${PAHOLE_STOCK:-}" ] ||
+	h_skip "stock/*" "PAHOLE_STOCK not set (the unpatched pahole of the same version, to check that the patched one writes the same bytes without a plugin)"
 # shellcheck disable=SC2086
-run_groups $groups
-[ -f "$WORK/log.0stock" ] && cat "$WORK/log.0stock"
-
-PASSED=$(cat "$WORK"/log.* | grep -c '^ok ')
-FAILED=$(cat "$WORK"/log.* | grep -c '^FAIL ')
-SKIPPED=$(cat "$WORK"/log.* | grep -c '^skip ')
-[ "$FAILED" -gt 0 ] && echo "# failing cases keep their scratch directories under ${WORK#"$ROOT"/}"
-summary="plugin: $PASSED passed, $FAILED failed"
-[ "$SKIPPED" -gt 0 ] && summary="$summary, $SKIPPED skipped"
-echo "$summary"
-[ "$FAILED" -eq 0 ]
+h_groups $ARCHES cli jobs
+h_end

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
 # Random differential test: RANDOM_CASES (default 60) layouts from gen.py,
 # seeds 1..N so any failure reproduces with its seed, each linked with
 # kfuncs.c for x86-64 (every third seed also for big-endian s390x), BTF
@@ -17,17 +19,20 @@ N=${RANDOM_CASES:-60}
 W=$BUILD/tests/random
 . "$TOP/tests/kernel-flags.sh"
 FEATURES=$KERNEL_BTF_FEATURES
-passed=0 failed=0
+# shellcheck source=tests/lib/harness.sh
+. "$TOP/tests/lib/harness.sh"
+h_begin random "$W"
+die() { h_fail setup "$*"; h_end; exit 1; }
 
 for tool in "$BTFIDS" "$ORACLE" "$PAHOLE"; do
-	[ -x "$tool" ] || { echo "FAIL setup: $tool missing"; echo "random: 0 passed, 1 failed"; exit 1; }
+	[ -x "$tool" ] || die "$tool missing"
 done
-rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
+cd "$W" || exit 1
 gcc -g -O2 -c -o kf.x86_64.o "$TOP/tests/random/kfuncs.c" &&
-s390x-linux-gnu-gcc -g -O2 -c -o kf.s390x.o "$TOP/tests/random/kfuncs.c" ||
-	{ echo "FAIL setup: kfuncs.c"; echo "random: 0 passed, 1 failed"; exit 1; }
+s390x-linux-gnu-gcc -g -O2 -c -o kf.s390x.o "$TOP/tests/random/kfuncs.c" || die "kfuncs.c"
 
-# one ARCH SEED: a case; prints why it failed, nothing if it passed
+# one ARCH SEED: a case in W/ARCH-SEED; prints why it failed ("refused"
+# for the one expected refusal), nothing if it passed
 one()
 {
 	local arch=$1 seed=$2 d=$W/$1-$2 as=as ld=ld t
@@ -41,8 +46,8 @@ one()
 	for t in oracle btfids; do
 		cp x "$t/x"
 	done
-	(cd oracle && "$ORACLE" --btf ../x.BTF.1 x > /dev/null 2> ../oracle.err; echo $? > ../oracle.rc)
-	(cd btfids && "$BTFIDS" --btf ../x.BTF.1 x > /dev/null 2> ../btfids.err; echo $? > ../btfids.rc)
+	h_run "$d/oracle" 120 "$ORACLE" --btf ../x.BTF.1 x
+	h_run "$d/btfids" 120 "$BTFIDS" --btf ../x.BTF.1 x
 	# overlapping sets can move a count so that resolve_btfids sorts past
 	# the section (out of bounds, exit 0); btfids must refuse exactly then
 	if [ "$(cat oracle.rc)" = 0 ] && [ "$(cat btfids.rc)" = 255 ] &&
@@ -50,29 +55,19 @@ one()
 		echo "refused"
 		return
 	fi
-	[ "$(cat oracle.rc)" = "$(cat btfids.rc)" ] ||
-		{ echo "exit $(cat btfids.rc), oracle $(cat oracle.rc): $(grep -v ^WARN btfids.err | head -c 200)"; return; }
-	[ "$(grep '^WARN' oracle.err)" = "$(grep '^WARN' btfids.err)" ] || { echo "WARN lines differ"; return; }
-	[ "$(ls oracle)" = "$(ls btfids)" ] || { echo "outputs [$(ls btfids | paste -sd' ')] vs [$(ls oracle | paste -sd' ')]"; return; }
-	for t in $(ls oracle); do
-		cmp -s "oracle/$t" "btfids/$t" || { echo "$t differs"; return; }
-	done
-	cd "$W" && rm -rf "$d"
+	h_compare "$d/oracle" "$d/btfids" --labels oracle btfids --input x --input-orig "$d/x"
 }
 
 for seed in $(seq 1 "$N"); do
 	for arch in x86_64 s390x; do
 		[ "$arch" = s390x ] && [ $((seed % 3)) -ne 0 ] && continue
 		why=$(cd "$W" && one "$arch" "$seed")
-		if [ -z "$why" ]; then
-			echo "ok $arch/seed-$seed"; passed=$((passed + 1))
-		elif [ "$why" = refused ]; then
-			echo "ok $arch/seed-$seed (refused: a set count runs past the section, the oracle reads out of bounds)"
-			passed=$((passed + 1))
+		if [ "$why" = refused ]; then
+			h_pass "$arch/seed-$seed" "refused: a set count runs past the section, the oracle reads out of bounds"
+			rm -rf "$W/$arch-$seed" "$W/$arch-$seed".*
 		else
-			echo "FAIL $arch/seed-$seed: $why (kept in $W/$arch-$seed)"; failed=$((failed + 1))
+			h_done "$arch/seed-$seed" "$W/$arch-$seed" "$why"
 		fi
 	done
 done
-echo "random: $passed passed, $failed failed"
-[ $failed -eq 0 ]
+h_end

@@ -47,10 +47,12 @@ if [ -n "${SAN_KNOWN:-}" ]; then
 fi
 CFLAGS="-O1 -g $SAN ${SAN_CFLAGS:-}"
 
-passed=0 failed=0
-ok() { echo "ok $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
-finish() { echo "sanitize: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit; }
+# shellcheck source=tests/lib/harness.sh
+. "$TOP/tests/lib/harness.sh"
+h_begin sanitize "$BUILD/tests/sanitize"
+ok() { h_pass "$1"; }
+fail() { h_fail "$1" "$2"; }
+finish() { h_end; exit; }
 
 # --- build ----------------------------------------------------------------
 

@@ -29,17 +29,13 @@ BTFIDS=${BTFIDS:-$BUILD/btfids}
 VALGRIND=${VALGRIND:-valgrind}
 W=$BUILD/valgrind
 
-passed=0 failed=0 skipped=0
-ok() { echo "ok $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
-skip() { echo "skip $1: $2"; skipped=$((skipped + 1)); }
-finish() {
-	local s="valgrind: $passed passed, $failed failed"
-	[ "$skipped" -gt 0 ] && s="$s, $skipped skipped"
-	echo "$s"
-	[ "$failed" -eq 0 ]
-	exit
-}
+# shellcheck source=tests/lib/harness.sh
+. "$TOP/tests/lib/harness.sh"
+h_begin valgrind "$BUILD/tests/valgrind"
+ok() { h_pass "$1"; }
+fail() { h_fail "$1" "$2"; }
+skip() { h_skip "$1" "$2"; }
+finish() { h_end; exit; }
 CASES="module patch vmlinux"
 skip_all() { local c; for c in $CASES; do skip "$c" "$1"; done; finish; }
 

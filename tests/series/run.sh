@@ -24,11 +24,12 @@ P=$TOP/dwarves-patches
 CHECKPATCH=$B/ksrc/linux-source-7.2/scripts/checkpatch.pl
 DWARVES_DIR=${DWARVES_DIR:-$TOP/../shared/dwarves}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-passed=0 failed=0
-
-pass() { passed=$((passed + 1)); echo "ok $1${2:+: $2}"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
-check() { if [ -z "$2" ]; then pass "$1" "${3:-}"; else fail "$1" "$2"; fi; }
+# shellcheck source=tests/lib/harness.sh
+. "$TOP/tests/lib/harness.sh"
+h_begin series "$W"
+pass() { h_pass "$@"; }
+fail() { h_fail "$@"; }
+check() { h_check "$@"; }
 patches() { grep -v '^#' "$P/series"; }
 
 # unpack TARBALL DIR: the snapshot in DIR, as a git tree with one commit
@@ -39,10 +40,11 @@ unpack() {
 }
 
 check_base() {
-	local name=$1 tarball=$2 d=$W/$1 n=0 p why pc commits
+	local name=$1 tarball=$2 d=$W/$1 n=0 p why pc commits files
 	unpack "$tarball" "$d/git" || { fail "$name/unpack" "cannot unpack $tarball"; return; }
-	why=$(cd "$d/git" && git -c user.name=t -c user.email=t@localhost am -q \
-		$(patches | sed "s|^|$P/|") 2>&1) && why=""
+	mapfile -t files < <(patches | sed "s|^|$P/|")
+	why=$(cd "$d/git" && git -c user.name=t -c user.email=t@localhost am -q "${files[@]}" 2>&1) &&
+		why=""
 	check "$name/git-am" "${why:+$(echo "$why" | head -n 3 | tr '\n' '|')}" "$(patches | wc -l) patches"
 
 	pc=$(sed -n 's/^LIBBPF_CFLAGS := -I\(.*\)\/include$/\1/p' "$B/config.mk")/lib/pkgconfig
@@ -50,7 +52,7 @@ check_base() {
 	PKG_CONFIG_PATH=$pc cmake -S "$d/git" -B "$d/obj" -DLIBBPF_EMBEDDED=OFF \
 		-DCMAKE_C_FLAGS="-Wall -Werror" >"$d/cmake.log" 2>&1 ||
 		{ fail "$name/cmake" "$(tail -n 3 "$d/cmake.log" | tr '\n' '|')"; return; }
-	commits=($(git -C "$d/git" rev-list --reverse HEAD))
+	mapfile -t commits < <(git -C "$d/git" rev-list --reverse HEAD)
 	for p in $(patches); do
 		n=$((n + 1))
 		git -C "$d/git" checkout -q "${commits[$n]:-none}" 2>/dev/null ||
@@ -60,18 +62,16 @@ check_base() {
 			why="$(grep -m 3 -E 'error|warning' "$d/build-$n.log" | tr '\n' '|')"
 		check "$name/build-$n" "$why" "$p"
 	done
-	why=""
-	cmp -s "$d/git/pahole_btf_plugin.h" "$TOP/plugin/include/pahole_btf_plugin.h" ||
-		why="differs from plugin/include/pahole_btf_plugin.h"
-	check "$name/header" "$why"
+	why=$(H_DETAIL=$d.why h_same "$TOP/plugin/include/pahole_btf_plugin.h" \
+		"$d/git/pahole_btf_plugin.h" pahole_btf_plugin.h)
+	check "$name/header" "${why:+$why (from plugin/include/pahole_btf_plugin.h)}"
 
 	rm -rf "$d/quilt" && mkdir -p "$d/quilt" && tar -xf "$tarball" -C "$d/quilt" --strip-components=1
 	why=$(cd "$d/quilt" && QUILT_PATCHES=$P quilt push -a -q 2>&1) && why=""
 	check "$name/quilt" "${why:+$(echo "$why" | tail -n 3 | tr '\n' '|')}"
 }
 
-rm -rf "$W" && mkdir -p "$W" || exit 1
-command -v quilt >/dev/null || { fail setup "quilt is not installed (apt-get install quilt)"; echo "series: $passed passed, $failed failed"; exit 1; }
+command -v quilt >/dev/null || { fail setup "quilt is not installed (apt-get install quilt)"; h_end; exit 1; }
 
 if [ -f "$CHECKPATCH" ]; then
 	for p in $(patches); do
@@ -96,5 +96,4 @@ check cover-letter "$why"
 check_base v1.31 "$DWARVES_DIR/dwarves-1.31.tar.gz"
 check_base master "$DWARVES_DIR/dwarves-1436daf.tar.gz"
 
-echo "series: $passed passed, $failed failed"
-[ $failed = 0 ]
+h_end
