@@ -4,8 +4,9 @@
 # Shared by tests/kernel/run.sh and bench/run.sh (sourced): the real
 # kernel inputs, made once and cached under build/kernel/.
 #
-# The sourcing script defines die() and progress() first, then calls
-# kernel_prepare, which leaves behind:
+# The sourcing script defines die() (and progress(), unless it uses the
+# harness's h_progress, tests/lib/harness.sh), then calls kernel_prepare,
+# which leaves behind:
 #   BTFIDS ORACLE  private copies of the tools in build/kernel/bin (a
 #                  rebuild of build/btfids during the run cannot race it)
 #   KBTF           tests/kernel/kbtf.c, compiled against build/libbpf
@@ -24,6 +25,7 @@
 # N_BIG_MODULES (largest modules by .BTF size, default 3).
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+declare -F progress >/dev/null || progress() { h_progress "$@"; }
 B=${BUILD:-$TOP/build}
 K=$B/kernel
 C=$K/cache

@@ -32,7 +32,6 @@ h_begin kernel "$W"
 pass() { h_pass "$@"; }
 fail() { h_fail "$@"; }
 info() { h_info "$@"; }
-progress() { h_progress "$@"; }
 join() { local s; s=$(printf '%s; ' "$@"); echo "${s%; }"; }
 die() {
 	h_fail setup "$*"
