@@ -25,23 +25,3 @@ fixtures_ready()
 		touch "$stamp"
 	fi
 }
-
-# run_groups GROUP...: run_group (the caller's) for each group, in parallel
-# unless JOBS=1, each into $WORK/log.GROUP, printed in group order.
-run_groups()
-{
-	local g
-	if [ "${JOBS:-$(nproc)}" -gt 1 ]; then
-		for g in "$@"; do
-			run_group "$g" > "$WORK/log.$g" 2>&1 &
-		done
-		wait
-		for g in "$@"; do
-			cat "$WORK/log.$g"
-		done
-	else
-		for g in "$@"; do
-			run_group "$g" | tee "$WORK/log.$g"
-		done
-	fi
-}
