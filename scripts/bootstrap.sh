@@ -51,7 +51,7 @@ STEPS_LOCK=$B/.bootstrap.lock
 
 SYS_PACKAGES=(gcc make clang llvm lld libelf-dev zlib1g-dev pkg-config cmake libdw-dev
 	      elfutils gcc-s390x-linux-gnu binutils-s390x-linux-gnu xz-utils
-	      valgrind debian-archive-keyring libclang-rt-14-dev python3 strace)
+	      valgrind debian-archive-keyring libclang-rt-14-dev python3 strace quilt)
 
 # pahole and the libraries it loads, all from Debian sid.
 PAHOLE_DEBS=(pahole libdwarves1 libbpf1 libelf1t64 libdw1t64 libc6 zlib1g
