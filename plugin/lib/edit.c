@@ -27,39 +27,6 @@
 #include "bytes.h"
 #include "edit.h"
 
-/* Size in bytes of a type record, 0 for a kind this pass does not know. */
-static __u32 type_size(const struct btf_type *t)
-{
-	__u32 vlen = btf_vlen(t), base = sizeof(*t);
-
-	switch (btf_kind(t)) {
-	case BTF_KIND_FWD: case BTF_KIND_CONST: case BTF_KIND_VOLATILE:
-	case BTF_KIND_RESTRICT: case BTF_KIND_PTR: case BTF_KIND_TYPEDEF:
-	case BTF_KIND_FUNC: case BTF_KIND_FLOAT: case BTF_KIND_TYPE_TAG:
-		return base;
-	case BTF_KIND_INT:
-		return base + sizeof(__u32);
-	case BTF_KIND_ARRAY:
-		return base + sizeof(struct btf_array);
-	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
-		return base + vlen * sizeof(struct btf_member);
-	case BTF_KIND_ENUM:
-		return base + vlen * sizeof(struct btf_enum);
-	case BTF_KIND_ENUM64:
-		return base + vlen * sizeof(struct btf_enum64);
-	case BTF_KIND_FUNC_PROTO:
-		return base + vlen * sizeof(struct btf_param);
-	case BTF_KIND_VAR:
-		return base + sizeof(struct btf_var);
-	case BTF_KIND_DATASEC:
-		return base + vlen * sizeof(struct btf_var_secinfo);
-	case BTF_KIND_DECL_TAG:
-		return base + sizeof(struct btf_decl_tag);
-	default:
-		return 0;
-	}
-}
-
 /* Call @fn on every type id a type record refers to. */
 static int for_each_ref(struct btf_type *t, int (*fn)(__u32 *id, void *ctx), void *ctx)
 {
@@ -191,7 +158,6 @@ int btfids_edit_init(struct btfids_edit *e, const struct btf *btf)
 {
 	const struct btf *base = btf__base_btf(btf);
 	enum btf_endianness host = btfids_host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
-	int err;
 
 	memset(e, 0, sizeof(*e));
 	e->btf = btf;
@@ -200,8 +166,12 @@ int btfids_edit_init(struct btfids_edit *e, const struct btf *btf)
 	e->swap = btf__endianness(btf) != host;
 	if (base && btf__base_btf(base))
 		return -EOPNOTSUPP;	/* a base that is itself split */
-	err = base ? btfids_edit_check(base) : 0;
-	return err ? err : read_header(btf, e);
+	/*
+	 * The base's header is read only when its strings are needed
+	 * (load_base_strings): laying out a 150,000-type base costs more
+	 * than the rest of a small module's pass.
+	 */
+	return read_header(btf, e);
 }
 
 /* The own string section of @btf: where it starts, how long it is. */
@@ -285,7 +255,7 @@ int btfids_edit_set_type(struct btfids_edit *e, __u32 id, __u32 type)
 	struct btf_type *t = find_patch(e, id);
 
 	if (!t) {
-		if (id >= e->nr_orig || type_size(btfids_edit_type(e, id)) != sizeof(*t))
+		if (id >= e->nr_orig || btfids_type_size(btfids_edit_type(e, id)) != sizeof(*t))
 			return -EINVAL;
 		if (!e->patch_of) {
 			e->patch_of = calloc(e->nr_orig, sizeof(*e->patch_of));
@@ -559,7 +529,7 @@ static int write_types(const struct btfids_edit *e, const __u32 *order, const __
 
 	for (i = 0; i < n; i++) {
 		const struct btf_type *t = btfids_edit_type(e, order ? order[i] : e->start_id + i);
-		__u32 tsz = type_size(t), *w = (__u32 *)p;
+		__u32 tsz = btfids_type_size(t), *w = (__u32 *)p;
 
 		if (!tsz)
 			return -EINVAL;
@@ -594,7 +564,7 @@ int btfids_edit_write_raw(const struct btfids_edit *e, const __u32 *order, void 
 		__u32 old = order ? order[i] : e->start_id + i;
 
 		new_id[old - e->start_id] = e->start_id + i;
-		types_len += type_size(btfids_edit_type(e, old));
+		types_len += btfids_type_size(btfids_edit_type(e, old));
 	}
 	size = hdr_len + types_len + layout_len + e->hdr.str_len + e->new_strs_len;
 	raw = malloc(size);

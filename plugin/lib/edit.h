@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <linux/btf.h>
+#include <bpf/btf.h>
 #include <linux/types.h>
 
 #include "names.h"
@@ -88,6 +89,44 @@ const char *btfids_edit_strerror(int err);
 /* The own string section of @btf: where it starts, how long it is. */
 int btfids_edit_strings_of(const struct btf *btf, const char **strs, __u32 *len);
 void btfids_edit_free(struct btfids_edit *e);
+
+/*
+ * Size in bytes of a type record, 0 for a kind this pass does not know.
+ * Inline and by table: walks over a whole kernel's types call it for each.
+ */
+static inline __u32 btfids_kind_size(__u32 kind, __u32 vlen)
+{
+	/* per kind: 1 + the bytes after struct btf_type (0: unknown kind) ... */
+	static const __u8 fixed[32] = {
+		[BTF_KIND_INT] = 1 + sizeof(__u32),	[BTF_KIND_PTR] = 1,
+		[BTF_KIND_ARRAY] = 1 + sizeof(struct btf_array),
+		[BTF_KIND_STRUCT] = 1,	[BTF_KIND_UNION] = 1,	[BTF_KIND_ENUM] = 1,
+		[BTF_KIND_FWD] = 1,	[BTF_KIND_TYPEDEF] = 1,	[BTF_KIND_VOLATILE] = 1,
+		[BTF_KIND_CONST] = 1,	[BTF_KIND_RESTRICT] = 1, [BTF_KIND_FUNC] = 1,
+		[BTF_KIND_FUNC_PROTO] = 1, [BTF_KIND_VAR] = 1 + sizeof(struct btf_var),
+		[BTF_KIND_DATASEC] = 1,	[BTF_KIND_FLOAT] = 1,
+		[BTF_KIND_DECL_TAG] = 1 + sizeof(struct btf_decl_tag),
+		[BTF_KIND_TYPE_TAG] = 1, [BTF_KIND_ENUM64] = 1,
+	};
+	/* ... and the size of each of its vlen entries */
+	static const __u8 per_entry[32] = {
+		[BTF_KIND_STRUCT] = sizeof(struct btf_member),
+		[BTF_KIND_UNION] = sizeof(struct btf_member),
+		[BTF_KIND_ENUM] = sizeof(struct btf_enum),
+		[BTF_KIND_FUNC_PROTO] = sizeof(struct btf_param),
+		[BTF_KIND_DATASEC] = sizeof(struct btf_var_secinfo),
+		[BTF_KIND_ENUM64] = sizeof(struct btf_enum64),
+	};
+
+	if (kind >= 32 || !fixed[kind])
+		return 0;
+	return sizeof(struct btf_type) + fixed[kind] - 1 + vlen * per_entry[kind];
+}
+
+static inline __u32 btfids_type_size(const struct btf_type *t)
+{
+	return btfids_kind_size(btf_kind(t), btf_vlen(t));
+}
 
 __u32 btfids_edit_type_cnt(const struct btfids_edit *e);
 const struct btf_type *btfids_edit_type(const struct btfids_edit *e, __u32 id);
