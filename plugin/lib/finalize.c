@@ -238,3 +238,13 @@ __u32 btfids_final_type_cnt(const struct btfids_final *f)
 {
 	return btfids_edit_type_cnt(f->edit);
 }
+
+__u32 btfids_final_start_id(const struct btfids_final *f)
+{
+	return f->edit->start_id;
+}
+
+const struct btf *btfids_final_base(const struct btfids_final *f)
+{
+	return btf__base_btf(f->edit->btf);
+}

@@ -4,7 +4,8 @@
  * transform stage; gives the final layout: the raw bytes of the final BTF
  * (types sorted by name), the order that maps final ids to edit ids, and
  * the base, distilled when asked (its bytes too). resolve.c reads the
- * final types through btfids_final_type().
+ * final types through btfids_final_type(), and binary searches the own
+ * ones by name.
  */
 #ifndef __BTFIDS_FINALIZE_H
 #define __BTFIDS_FINALIZE_H
@@ -41,5 +42,9 @@ const struct btf_type *btfids_final_type(const struct btfids_final *f, __u32 id)
 /* The string at @off of the final BTF (or its base), or NULL. */
 const char *btfids_final_name(const struct btfids_final *f, __u32 off);
 __u32 btfids_final_type_cnt(const struct btfids_final *f);
+/* The first own type id: the final types below it are the base's. */
+__u32 btfids_final_start_id(const struct btfids_final *f);
+/* The final base (the input's, or the distilled one), or NULL. */
+const struct btf *btfids_final_base(const struct btfids_final *f);
 
 #endif /* __BTFIDS_FINALIZE_H */
