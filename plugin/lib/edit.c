@@ -154,13 +154,64 @@ int btfids_edit_check(const struct btf *btf)
 	return read_header(btf, &e);
 }
 
+/*
+ * Where each own type's record is, found by walking libbpf's buffer in
+ * place (libbpf keeps a BTF's types in one buffer, in id order); through
+ * libbpf if that walk does not end on its record for the last id.
+ */
+static bool walk_own_types(struct btfids_edit *e)
+{
+	const struct btf_type *t, *last;
+	__u32 i, n = e->nr_orig - e->start_id, size;
+
+	t = btf__type_by_id(e->btf, e->start_id);
+	last = btf__type_by_id(e->btf, e->nr_orig - 1);
+	for (i = 0; t && last; i++) {
+		e->own[i] = t;
+		size = btfids_type_size(t);
+		if (!size)
+			return false;
+		e->own_types_len += size;
+		if (i == n - 1)
+			return t == last;
+		if ((const char *)t + size > (const char *)last)
+			return false;
+		t = (const void *)((const char *)t + size);
+	}
+	return false;
+}
+
+static int index_own_types(struct btfids_edit *e)
+{
+	__u32 i, n = e->nr_orig - e->start_id, size;
+
+	if (!n)
+		return 0;
+	e->own = malloc((size_t)n * sizeof(*e->own));
+	if (!e->own)
+		return -ENOMEM;
+	if (walk_own_types(e))
+		return 0;
+	e->own_types_len = 0;
+	for (i = 0; i < n; i++) {
+		e->own[i] = btf__type_by_id(e->btf, e->start_id + i);
+		size = e->own[i] ? btfids_type_size(e->own[i]) : 0;
+		if (!size)
+			return -EINVAL;
+		e->own_types_len += size;
+	}
+	return 0;
+}
+
 int btfids_edit_init(struct btfids_edit *e, const struct btf *btf)
 {
 	const struct btf *base = btf__base_btf(btf);
 	enum btf_endianness host = btfids_host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
+	int err;
 
 	memset(e, 0, sizeof(*e));
 	e->btf = btf;
+	e->has_base = base;
 	e->start_id = base ? btf__type_cnt(base) : 1;
 	e->nr_orig = btf__type_cnt(btf);
 	e->swap = btf__endianness(btf) != host;
@@ -171,7 +222,8 @@ int btfids_edit_init(struct btfids_edit *e, const struct btf *btf)
 	 * (load_base_strings): laying out a 150,000-type base costs more
 	 * than the rest of a small module's pass.
 	 */
-	return read_header(btf, e);
+	err = read_header(btf, e);
+	return err ? err : index_own_types(e);
 }
 
 /* The own string section of @btf: where it starts, how long it is. */
@@ -208,6 +260,7 @@ static int load_base_strings(struct btfids_edit *e)
 void btfids_edit_free(struct btfids_edit *e)
 {
 	btfids_names_free(&e->plan);
+	free(e->own);
 	free(e->plan_off);
 	free(e->new_types);
 	free(e->new_offs);
@@ -235,13 +288,18 @@ const struct btf_type *btfids_edit_type(const struct btfids_edit *e, __u32 id)
 	if (id >= e->nr_orig)
 		return id - e->nr_orig < e->nr_new ?
 		       (const void *)(e->new_types + e->new_offs[id - e->nr_orig]) : NULL;
-	return find_patch(e, id) ?: btf__type_by_id(e->btf, id);
+	if (id < e->start_id)
+		return btf__type_by_id(e->btf, id);	/* void, or the base's */
+	return find_patch(e, id) ?: e->own[id - e->start_id];
 }
 
 const char *btfids_edit_name(const struct btfids_edit *e, __u32 off)
 {
 	__u32 own = off - e->start_str_off;
 
+	/* without a base, own strings start at 0: read them in place */
+	if (!e->has_base && off < e->hdr.str_len)
+		return e->strs + off;
 	/* no string added: start_str_off may not be known, nor needed */
 	if (!e->new_strs_len || off < e->start_str_off || own < e->hdr.str_len)
 		return btf__str_by_offset(e->btf, off);
@@ -294,6 +352,12 @@ int btfids_edit_plan_str(struct btfids_edit *e, const char *s)
 	return 0;
 }
 
+/* A 16-bit key of a non-empty string of @len bytes. */
+static inline __u32 planned_key(const char *s, __u32 len)
+{
+	return ((__u8)s[0] << 8 ^ (__u8)s[len - 1] ^ len << 5) & 0xffff;
+}
+
 /*
  * First occurrence of each planned string in @strs (@len bytes, whose
  * offset 0 is string offset @base_off): in the base's or the own strings.
@@ -301,14 +365,16 @@ int btfids_edit_plan_str(struct btfids_edit *e, const char *s)
 static void find_planned(struct btfids_edit *e, const char *strs, __u32 len, __u32 base_off,
 			 bool in_base)
 {
-	__u64 lens[BTFIDS_NAME_MAX / 64] = {};
-	__u32 off = 0, i, l;
+	__u64 keys[65536 / 64] = {};
+	__u32 off = 0, i, l, k;
+	const char *name;
 	int p;
 
+	/* most strings need no lookup: first byte, last byte and length */
 	for (i = 0; i < e->plan.nr; i++) {
-		l = strlen(btfids_names_at(&e->plan, i));
-		if (l < BTFIDS_NAME_MAX)
-			lens[l / 64] |= 1ULL << (l % 64);
+		name = btfids_names_at(&e->plan, i);
+		k = planned_key(name, strlen(name));
+		keys[k / 64] |= 1ULL << (k % 64);
 	}
 	while (off < len) {
 		const char *s = strs + off, *end = memchr(s, 0, len - off);
@@ -316,7 +382,8 @@ static void find_planned(struct btfids_edit *e, const char *strs, __u32 len, __u
 		if (!end)
 			break;
 		l = end - s;
-		if (l < BTFIDS_NAME_MAX && (lens[l / 64] >> (l % 64) & 1) &&
+		k = l ? planned_key(s, l) : 0;
+		if (l && (keys[k / 64] >> (k % 64) & 1) &&
 		    (p = btfids_names_find(&e->plan, s)) >= 0) {
 			__u32 *found = in_base ? &e->plan_off[p].base : &e->plan_off[p].own;
 
@@ -551,7 +618,7 @@ static int write_types(const struct btfids_edit *e, const __u32 *order, const __
  */
 int btfids_edit_write_raw(const struct btfids_edit *e, const __u32 *order, void **rawp, __u32 *sizep)
 {
-	__u32 i, n = btfids_edit_type_cnt(e) - e->start_id, types_len = 0, hdr_len = e->hdr.hdr_len;
+	__u32 i, n = btfids_edit_type_cnt(e) - e->start_id, types_len, hdr_len = e->hdr.hdr_len;
 	__u32 layout_len = e->layout ? e->hdr.layout_len : 0;
 	__u32 *new_id = NULL, size;
 	char *raw = NULL, *p;
@@ -564,8 +631,9 @@ int btfids_edit_write_raw(const struct btfids_edit *e, const __u32 *order, void 
 		__u32 old = order ? order[i] : e->start_id + i;
 
 		new_id[old - e->start_id] = e->start_id + i;
-		types_len += btfids_type_size(btfids_edit_type(e, old));
 	}
+	/* patches keep their record's size; appended types are new_types */
+	types_len = e->own_types_len + e->new_types_len;
 	size = hdr_len + types_len + layout_len + e->hdr.str_len + e->new_strs_len;
 	raw = malloc(size);
 	if (!raw)

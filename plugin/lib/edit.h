@@ -59,9 +59,12 @@ struct btfids_edit {
 	struct btfids_btf_hdr hdr;	/* input header, host byte order */
 	const void *layout;		/* input layout section, or NULL */
 	bool swap;			/* the BTF's byte order is not the host's */
+	bool has_base;			/* split BTF */
 	__u32 start_id;			/* first own type id (1 without a base) */
 	__u32 nr_orig;			/* btf__type_cnt() of the input */
 	const char *strs;		/* own strings of the input */
+	const struct btf_type **own;	/* input type start_id + i at own[i] */
+	__u32 own_types_len;		/* their bytes */
 	const char *base_strs;
 	__u32 base_strs_len;
 	__u32 start_str_off;		/* = base_strs_len */
