@@ -54,4 +54,32 @@ static inline const char *btfids_names_at(const struct btfids_names *n, __u32 i)
 	return n->names[i].str;
 }
 
+/*
+ * A filter for walks over every type of a kernel: the first two bytes of
+ * some names. A name that does not pass is not one of them; one that
+ * passes still needs btfids_names_find().
+ */
+struct btfids_heads {
+	__u64 bits[65536 / 64];
+};
+
+static inline __u32 btfids_head_of(const char *name)
+{
+	return (__u8)name[0] << 8 | (name[0] ? (__u8)name[1] : 0);
+}
+
+static inline void btfids_heads_add(struct btfids_heads *h, const char *name)
+{
+	__u32 k = btfids_head_of(name);
+
+	h->bits[k / 64] |= 1ULL << (k % 64);
+}
+
+static inline bool btfids_heads_has(const struct btfids_heads *h, const char *name)
+{
+	__u32 k = btfids_head_of(name);
+
+	return h->bits[k / 64] >> (k % 64) & 1;
+}
+
 #endif /* __BTFIDS_NAMES_H */

@@ -147,7 +147,7 @@ static int find_sorted(struct resolve *rs, __u32 lo, __u32 hi, int ns, __u32 i)
  */
 struct scan_filter {
 	__u32 kinds;			/* BTF kinds of namespaces with names left */
-	__u64 pairs[65536 / 64];	/* first two name bytes of some placeholder */
+	struct btfids_heads heads;	/* of the placeholder names */
 };
 
 /* The BTF kind of the types namespace @ns names (kind_ns() the other way). */
@@ -167,21 +167,15 @@ static __u32 ns_kind(int ns)
 	}
 }
 
-static __u32 name_pair(const char *name)
-{
-	return (__u8)name[0] << 8 | (name[0] ? (__u8)name[1] : 0);
-}
-
 static struct scan_filter *make_filter(const struct resolve *rs, const __u32 *left)
 {
 	struct scan_filter *sf = calloc(1, sizeof(*sf));
-	__u32 i, p;
+	__u32 i;
 	int ns;
 
 	for (ns = 0; sf && ns < BTFIDS_NS_SET; ns++) {
 		for (i = 0; left[ns] && i < rs->ph->ns[ns].names.nr; i++) {
-			p = name_pair(btfids_names_at(&rs->ph->ns[ns].names, i));
-			sf->pairs[p / 64] |= 1ULL << (p % 64);
+			btfids_heads_add(&sf->heads, btfids_names_at(&rs->ph->ns[ns].names, i));
 			sf->kinds |= 1U << ns_kind(ns);
 		}
 	}
@@ -192,12 +186,7 @@ static struct scan_filter *make_filter(const struct resolve *rs, const __u32 *le
 static inline bool filter_passes(const struct scan_filter *sf, const struct btf_type *t,
 				 const char *name)
 {
-	__u32 p;
-
-	if (!(sf->kinds & (1U << btf_kind(t))))
-		return false;
-	p = name_pair(name);
-	return sf->pairs[p / 64] & (1ULL << (p % 64));
+	return (sf->kinds & (1U << btf_kind(t))) && btfids_heads_has(&sf->heads, name);
 }
 
 /* A type the filter let through: is it a placeholder's? */

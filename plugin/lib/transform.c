@@ -35,6 +35,7 @@
 
 struct kfunc_scan {
 	struct btfids_names impls;	/* the <name>_impl the rewrites want */
+	struct btfids_heads impl_heads;	/* their first bytes */
 	__u32 *impl_id;			/* per impls entry: an existing FUNC, or 0 */
 	__u32 cap_impl_id;
 	__u32 *tags;			/* DECL_TAG ids, ascending */
@@ -208,6 +209,7 @@ static int want_impl(struct kfunc_scan *ks, const char *name)
 		return i;
 	if (added)
 		ks->impl_id[i] = 0;
+	btfids_heads_add(&ks->impl_heads, impl);
 	return 0;
 }
 
@@ -251,21 +253,25 @@ static int push_tag(struct kfunc_scan *ks, __u32 id)
 }
 
 /* One pass over all types, base included: decl tags and wanted _impl funcs. */
+/* Before any change: the edit's records and names are the input's. */
 static int scan_types(struct transform *tr)
 {
-	const struct btf *btf = tr->btf;
-	__u32 id, n = btf__type_cnt(btf);
+	__u32 id, n = btfids_edit_type_cnt(tr->e);
+	const struct btf_type *t;
+	const char *name;
 	int err, i;
 
 	for (id = 1; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
-
+		t = btfids_edit_type(tr->e, id);
 		if (btf_is_decl_tag(t)) {
 			err = push_tag(&tr->ks, id);
 			if (err)
 				return err;
 		} else if (btf_is_func(t)) {
-			i = btfids_names_find(&tr->ks.impls, btf__name_by_offset(btf, t->name_off));
+			name = btfids_edit_name(tr->e, t->name_off);
+			if (!name || !btfids_heads_has(&tr->ks.impl_heads, name))
+				continue;
+			i = btfids_names_find(&tr->ks.impls, name);
 			if (i >= 0 && !tr->ks.impl_id[i])
 				tr->ks.impl_id[i] = id;
 		}
