@@ -50,7 +50,7 @@ DWARVES_SRC ?= $(DWARVES_DIR)/dwarves-1436daf.tar.gz
 DWARVES_131 ?= $(DWARVES_DIR)/dwarves-1.31.tar.gz
 PAHOLE_SH   := bash $(TOP)/scripts/pahole.sh
 
-.PHONY: all bootstrap example check check-kernel check-boot bench bench-boot clean unit-tests install
+.PHONY: all bootstrap example check check-kernel check-boot bench bench-boot bench-kernel clean unit-tests install
 .PHONY: pahole pahole-1.31 pahole-tree paholes
 
 all: $(BTFIDS) $(PLUGIN)
@@ -132,6 +132,11 @@ check-kernel: bootstrap
 bench: bootstrap
 	@$(MAKE) --no-print-directory all
 	@bash $(TOP)/bench/run.sh
+
+# The whole Debian cloud kernel, two-step against single run (about 45 min).
+bench-kernel: bootstrap
+	@$(MAKE) --no-print-directory all pahole
+	@bash $(TOP)/bench/kernel/run.sh
 
 install: $(BTFIDS) $(PLUGIN)
 	install -D -m 0755 $(BTFIDS) $(DESTDIR)$(PREFIX)/bin/btfids
