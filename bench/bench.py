@@ -23,20 +23,8 @@ import subprocess
 import sys
 import time
 
-
-def load_config(path):
-    cfg = {"module": [], "callgrind": [], "info": []}
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            key, _, val = line.partition("=")
-            if key in ("module", "callgrind", "info"):
-                cfg[key].append(val)
-            else:
-                cfg[key] = val
-    return cfg
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__))))
+from benchconfig import load_config  # noqa: E402
 
 
 def run(argv, cwd):
@@ -76,7 +64,7 @@ def progress(t0, msg):
 
 
 def main():
-    cfg = load_config(sys.argv[1])
+    cfg = load_config(sys.argv[1], ("module", "callgrind", "info"))
     t0 = time.monotonic()
     tools = {"oracle": cfg["oracle"], "btfids": cfg["btfids"]}
     runs = int(cfg.get("runs", "5"))

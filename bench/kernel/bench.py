@@ -33,26 +33,14 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from benchconfig import load_config  # noqa: E402
+
 T0 = time.monotonic()
 
 
 def say(msg):
     print("-- [%4ds] %s" % (time.monotonic() - T0, msg), flush=True)
-
-
-def load_config(path):
-    cfg = {"module": [], "info": []}
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            key, _, val = line.partition("=")
-            if key in ("module", "info"):
-                cfg[key].append(val)
-            else:
-                cfg[key] = val
-    return cfg
 
 
 class Module:
@@ -198,7 +186,7 @@ def pct(v, p):
 
 
 def main():
-    cfg = load_config(sys.argv[1])
+    cfg = load_config(sys.argv[1], ("module", "info"))
     b = Bench(cfg)
     shutil.rmtree(b.work, ignore_errors=True)
     os.makedirs(os.path.join(b.work, "btf1"))

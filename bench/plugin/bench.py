@@ -28,20 +28,8 @@ import subprocess
 import sys
 import time
 
-
-def load_config(path):
-    cfg = {"module": [], "info": []}
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            key, _, val = line.partition("=")
-            if key in ("module", "info"):
-                cfg[key].append(val)
-            else:
-                cfg[key] = val
-    return cfg
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from benchconfig import load_config  # noqa: E402
 
 
 def run(argv, cwd, log):
@@ -139,7 +127,7 @@ def med(samples, k):
 
 
 def main():
-    cfg = load_config(sys.argv[1])
+    cfg = load_config(sys.argv[1], ("module", "info"))
     t0 = time.monotonic()
     work = cfg["work"]
     shutil.rmtree(work, ignore_errors=True)
