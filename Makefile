@@ -42,6 +42,7 @@ PREFIX	  ?= /usr/local
 LIBDIR	  ?= $(PREFIX)/lib
 # must match the PAHOLE_PLUGIN_DIR pahole was built with
 PLUGINDIR ?= $(LIBDIR)/dwarves/plugins
+MANDIR	  ?= $(PREFIX)/share/man
 
 # The dwarves sources pahole is built from (scripts/pahole.sh): a tarball
 # or a source directory; by default the snapshots in ../shared/dwarves.
@@ -75,8 +76,11 @@ $(LIBBTFIDS): $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BTFIDS): $(TOP)/plugin/btfids/main.c $(LIBBTFIDS)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(LIBBTFIDS) $(LIBBPF_LIBS)
+# The command: resolve_btfids' command line (main.c) and the commands of
+# its own (dump.c), which read the library's stage outputs.
+CMD_SRCS := $(TOP)/plugin/btfids/main.c $(TOP)/plugin/btfids/dump.c
+$(BTFIDS): $(CMD_SRCS) $(TOP)/plugin/btfids/dump.h $(LIBBTFIDS) $(LIB_HDRS)
+	$(CC) $(BASE_CFLAGS) -I$(TOP)/plugin/lib $(CFLAGS) -o $@ $(CMD_SRCS) $(LIBBTFIDS) $(LIBBPF_LIBS)
 
 $(BUILD)/tests/unit/%: $(TOP)/tests/unit/%.c $(LIBBTFIDS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
@@ -141,6 +145,7 @@ bench-kernel: bootstrap
 install: $(BTFIDS) $(PLUGIN)
 	install -D -m 0755 $(BTFIDS) $(DESTDIR)$(PREFIX)/bin/btfids
 	install -D -m 0644 $(PLUGIN) $(DESTDIR)$(PLUGINDIR)/btfids.so
+	install -D -m 0644 $(TOP)/man/btfids.1 $(DESTDIR)$(MANDIR)/man1/btfids.1
 
 clean:
 	rm -rf $(BUILD)/obj $(LIBBTFIDS) $(BTFIDS) $(PLUGIN)

@@ -78,8 +78,10 @@ echo "    kfuncs in pahole's BTF (two/demo.ko.BTF.1):"
 $INFO funcs two/demo.ko.BTF.1 --base vmlinux.BTF | grep demo_ | sed 's/^/      /'
 echo "    kfuncs in the final BTF (demo.ko.BTF, on its distilled base; sorted by name):"
 $INFO funcs demo.ko.BTF --base demo.ko.BTF.base | grep demo_ | sed 's/^/      /'
-echo "    .BTF_ids resolved (demo.ko.BTF_ids):"
-$INFO words demo.ko demo.ko.BTF_ids | sed 's/^/      /'
+echo "    .BTF_ids resolved (btfids dump of a copy of demo.ko patched with demo.ko.BTF_ids):"
+cp demo.ko demo.patched.ko && "$BTFIDS" --patch_btfids demo.ko.BTF_ids demo.patched.ko &&
+	"$BTFIDS" dump --btf demo.ko.BTF -b demo.ko.BTF.base demo.patched.ko | sed 's/^/      /'
+rm -f demo.patched.ko
 
 step 6 "the same bytes?"
 same=0

@@ -52,6 +52,7 @@ make -s -C "$TOP" all unit-tests >/dev/null || { echo "build failed"; echo "0 pa
 run_suite unit "$BUILD/tests/unit/test_stages"
 run_suite differential bash "$TOP/tests/run-diff.sh"
 run_suite errors bash "$TOP/tests/errors/run.sh"
+run_suite dump bash "$TOP/tests/dump/run.sh"
 run_suite random bash "$TOP/tests/random/run.sh"
 run_suite atomic bash "$TOP/tests/atomic/run.sh"
 run_suite alloc bash "$TOP/tests/alloc/run.sh"
@@ -83,6 +84,7 @@ if [ -n "${BTFIDS_FULL:-}" ]; then
 	run_suite fuzz env FUZZ_BUDGET= FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash "$TOP/tests/fuzz/run.sh"
 	run_suite kernel bash "$TOP/tests/kernel/run.sh"
 	run_suite plugin-kernel bash "$TOP/tests/plugin/kernel.sh"
+	run_suite dump-kernel bash "$TOP/tests/dump/kernel.sh"
 	if have_tree; then
 		K18=(PAHOLE="$BUILD/pahole-tree/pahole" BTFIDS="$BUILD/tree/btfids"
 		     ORACLE="$BUILD/oracle-tree/resolve_btfids")

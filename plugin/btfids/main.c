@@ -6,7 +6,10 @@
  *   btfids [-v] [--fatal_warnings] [--btf FILE] [-b|--btf_base FILE]
  *          [--distill_base] ELF
  *   btfids --patch_btfids FILE ELF
+ *   btfids dump [--json] [--btf FILE] [-b|--btf_base FILE] ELF   (dump.c)
  *
+ * A first argument of exactly "dump" is the command (an ELF of that name
+ * is ./dump).
  * Writes ELF.BTF, ELF.BTF_ids (when ELF has .BTF_ids) and ELF.BTF.base (with
  * --distill_base). Exit codes as resolve_btfids: 0 success, 255 failure,
  * 129 usage. Linux 7.2 accepts --fatal_warnings but its exit status never
@@ -18,10 +21,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <bpf/libbpf.h>
 
 #include "btfids.h"
+#include "dump.h"
 
 #define EXIT_FAILED	255
 #define EXIT_USAGE	129
@@ -45,7 +50,10 @@ static int usage(void)
 		"    -b, --btf_base <file> base BTF of split BTF\n"
 		"    --fatal_warnings      accepted; as in Linux 7.2, warnings do not fail\n"
 		"    --distill_base        distill the base and write <ELF>.BTF.base\n"
-		"    --patch_btfids <file> put a resolved .BTF_ids blob into <ELF>\n");
+		"    --patch_btfids <file> put a resolved .BTF_ids blob into <ELF>\n"
+		"\n"
+		"       btfids dump [--json] [--btf <file>] [-b|--btf_base <file>] <ELF object>\n"
+		"    every .BTF_ids slot and set of <ELF>, and what its value names in the BTF\n");
 	return EXIT_USAGE;
 }
 
@@ -95,6 +103,51 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return 0;
 }
 
+enum { OPT_JSON = 300 };
+
+static int parse_dump_args(int argc, char **argv, struct btfids_dump_args *a)
+{
+	static const struct option longopts[] = {
+		{ "json",	no_argument,		NULL, OPT_JSON },
+		{ "btf",	required_argument,	NULL, OPT_BTF },
+		{ "btf_base",	required_argument,	NULL, 'b' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{}
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+b:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			a->json = true;
+			break;
+		case OPT_BTF:
+			a->btf_path = optarg;
+			break;
+		case 'b':
+			a->base_path = optarg;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (argc - optind != 1)
+		return -1;
+	a->elf_path = argv[optind];
+	return 0;
+}
+
+static int do_dump(int argc, char **argv)
+{
+	struct btfids_opts opts = { .sz = sizeof(opts) };
+	struct btfids_dump_args a = {};
+
+	if (parse_dump_args(argc, argv, &a))
+		return usage();
+	return btfids_dump(&opts, &a) ? EXIT_FAILED : 0;
+}
+
 static int verbosity;
 
 /* libbpf's own messages restate our errors: show them with -v only. */
@@ -130,10 +183,12 @@ int main(int argc, char **argv)
 {
 	struct args a = {};
 
+	libbpf_set_print(libbpf_print);
+	if (argc > 1 && !strcmp(argv[1], "dump"))
+		return do_dump(argc - 1, argv + 1);
 	if (parse_args(argc, argv, &a))
 		return usage();
 	verbosity = a.opts.verbose;
-	libbpf_set_print(libbpf_print);
 	if (a.patch_path)
 		return btfids__patch_elf(a.elf_path, a.patch_path, &a.opts) ? EXIT_FAILED : 0;
 	return do_resolve(&a);

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `btfids dump` on Debian's shipped 7.2 cloud kernel (inputs from
+# tests/kernel/lib.sh): vmlinux as shipped, and every module with .BTF_ids
+# as shipped (stripped, its .BTF split on vmlinux, -b vmlinux). Each dump
+# must succeed and check.py's "shipped" checks hold: every resolved slot
+# names a type of its placeholder's kind and name, sets sorted within
+# their room, kfunc set8 entries FUNCs. Unresolved slots are counted.
+# The dump of a module against the wrong base (itself split) must fail.
+set -u
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=tests/lib/harness.sh
+. "$TOP/tests/lib/harness.sh"
+die() { h_fail setup "$*"; h_end; exit 1; }
+# shellcheck source=tests/kernel/lib.sh
+. "$TOP/tests/kernel/lib.sh"
+PYTHON=${PYTHON:-python3}
+W=$B/tests/dump-kernel
+h_begin dump-kernel "$W"
+kernel_prepare
+
+# dump_case CASE ELF [ARGS...]
+dump_case()
+{
+	local c=$1 elf=$2 d=$W/$1 why n
+	shift 2
+	mkdir -p "$d"
+	if ! "$BTFIDS" dump --json "$@" "$elf" > "$d/dump.json" 2> "$d/dump.err"; then
+		h_fail "$c" "dump exited non-zero: $(head -c 300 "$d/dump.err")"
+		return
+	fi
+	why=$("$PYTHON" "$TOP/tests/dump/check.py" shipped "$d/dump.json" 2>&1)
+	n=$("$PYTHON" -c 'import json,sys; d=json.load(open(sys.argv[1]))
+print("%d slots (%d unresolved), %d sets, %d entries" % (len(d["slots"]),
+      sum(s["status"] == "unresolved" for s in d["slots"]), len(d["sets"]),
+      sum(len(g["entries"]) for g in d["sets"])))' "$d/dump.json" 2>&1)
+	h_check "$c" "$why" "$n"
+}
+
+dump_case vmlinux "$VMLINUX"
+while read -r rel ids _rest; do
+	[ "$ids" = 1 ] || continue
+	dump_case "${rel%.ko}" "$KO/$rel" -b "$VMLINUX"
+done < "$C/usable.txt"
+first=$(awk '$2 == 1 { print $1; exit }' "$C/usable.txt")
+d=$W/wrong-base && mkdir -p "$d"
+"$BTFIDS" dump -b "$KO/$first" "$KO/$first" > "$d/out" 2> "$d/err"
+rc=$?
+h_check wrong-base "$([ $rc -eq 255 ] && [ "$(wc -l < "$d/err")" -eq 1 ] || echo "exit $rc: $(head -c 200 "$d/err")")" \
+	"$(cat "$d/err")"
+h_end

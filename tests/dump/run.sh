@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `btfids dump` on the fixtures (tests/fixtures-ready.sh builds them):
+#   finished   each fixture resolved by btfids, its .BTF_ids patched into a
+#              copy, dumped with --json against the final BTF (split ones
+#              on the fixtures' base.vmlinux): check.py finds every slot
+#              naming a type of its placeholder's kind and name or, for a
+#              name btfids warned it could not resolve, 0; set entries
+#              sorted and within their room, kfunc set8 entries FUNCs
+#   before     the unresolved object: every value 0, sets' room from their
+#              symbol sizes, the same slots as after
+#   text       the text form names the same types as the JSON form
+#   mismatch   one slot's value replaced by another type's id: marked
+#   errors     no .BTF_ids, an unreadable --btf, a missing base: one line,
+#              exit 255
+set -u
+
+TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BUILD=${BUILD:-$TOP/build}
+BTFIDS=${BTFIDS:-$BUILD/btfids}
+PYTHON=${PYTHON:-python3}
+HERE=$TOP/tests/dump
+W=$BUILD/tests/dump
+# shellcheck source=tests/lib/harness.sh
+. "$TOP/tests/lib/harness.sh"
+h_begin dump "$W"
+
+die() { h_fail setup "$*"; h_end; exit 1; }
+[ -x "$BTFIDS" ] || die "no $BTFIDS"
+bash "$TOP/tests/fixtures-ready.sh" >/dev/null 2>&1 || die "fixtures (tests/fixtures-ready.sh)"
+
+FIXTURES="kfuncs sets lists many_ok warn ids_unused set8_dupes"
+MODULES="mod mod_basekf"
+
+# finish CASE ELF [ARGS...]: resolve ELF into $W/CASE, patch a copy: $W/CASE/x
+finish()
+{
+	local d=$W/$1 elf=$2
+	shift 2
+	rm -rf "$d" && mkdir -p "$d" && cp "$elf" "$d/x" &&
+		(cd "$d" && "$BTFIDS" "$@" x > resolve.log 2>&1) || return 1
+	[ ! -f "$d/x.BTF_ids" ] || "$BTFIDS" --patch_btfids "$d/x.BTF_ids" "$d/x" 2>> "$d/resolve.log"
+}
+
+# check_finished CASE [-b BASE]: dump $W/CASE/x against its final BTF
+check_finished()
+{
+	local c=$1 d=$W/$1 why
+	shift
+	if ! "$BTFIDS" dump --json --btf "$d/x.BTF" "$@" "$d/x" > "$d/dump.json" 2> "$d/dump.err"; then
+		h_fail "$c/finished" "dump exited non-zero: $(head -c 300 "$d/dump.err")"
+		return
+	fi
+	why=$("$PYTHON" "$HERE/check.py" finished "$d/dump.json" "$d/resolve.log" 2>&1)
+	h_check "$c/finished" "$why"
+}
+
+# check_before CASE ELF [-b BASE]: the unresolved object, same slots
+check_before()
+{
+	local c=$1 d=$W/$1 elf=$2 why
+	shift 2
+	if ! "$BTFIDS" dump --json "$@" "$elf" > "$d/before.json" 2> "$d/before.err"; then
+		h_fail "$c/before" "dump exited non-zero: $(head -c 300 "$d/before.err")"
+		return
+	fi
+	why=$("$PYTHON" "$HERE/check.py" before "$d/before.json" "$d/dump.json" 2>&1)
+	h_check "$c/before" "$why"
+}
+
+check_text()
+{
+	local c=$1 d=$W/$1 why
+	shift
+	"$BTFIDS" dump --btf "$d/x.BTF" "$@" "$d/x" > "$d/dump.txt" 2>&1
+	why=$("$PYTHON" "$HERE/check.py" text "$d/dump.txt" "$d/dump.json" 2>&1)
+	h_check "$c/text" "$why"
+}
+
+for arch in x86_64 s390x; do
+	A=$BUILD/tests/$arch
+	V=$A/base.vmlinux
+	[ -d "$A" ] || { h_skip "$arch" "no fixtures for $arch (tests/fixtures-ready.sh)"; continue; }
+	for fx in $FIXTURES; do
+		for form in o exe; do
+			c=$arch/$fx.$form
+			if ! finish "$c" "$A/$fx.$form" --btf "$A/$fx.$form.BTF.1"; then
+				h_fail "$c/finish" "btfids failed: $(tail -n 2 "$W/$c/resolve.log")"
+				continue
+			fi
+			check_finished "$c"
+			check_before "$c" "$A/$fx.$form" --btf "$A/$fx.$form.BTF.1"
+			check_text "$c"
+		done
+	done
+	for fx in $MODULES; do
+		c=$arch/$fx.split
+		if ! finish "$c" "$A/$fx.o" --btf "$A/$fx.o.split.BTF.1" --btf_base "$V"; then
+			h_fail "$c/finish" "btfids failed: $(tail -n 2 "$W/$c/resolve.log")"
+			continue
+		fi
+		check_finished "$c" -b "$V"
+		check_before "$c" "$A/$fx.o" --btf "$A/$fx.o.split.BTF.1" -b "$V"
+		check_text "$c" -b "$V"
+	done
+done
+
+# mismatch: the first resolved slot outside sets gets another type's id
+A=$BUILD/tests/x86_64
+c=x86_64/kfuncs.o
+d=$W/mismatch
+mkdir -p "$d" && cp "$W/$c/x" "$d/x" && cp "$W/$c/x.BTF" "$d/x.BTF" &&
+	"$PYTHON" "$HERE/check.py" break "$W/$c/dump.json" "$W/$c/x.BTF_ids" "$d/x.BTF_ids" > "$d/what" &&
+	"$BTFIDS" --patch_btfids "$d/x.BTF_ids" "$d/x" &&
+	"$BTFIDS" dump --json --btf "$d/x.BTF" "$d/x" > "$d/dump.json" 2>&1
+why=$("$PYTHON" "$HERE/check.py" mismatch "$d/dump.json" "$(cat "$d/what" 2>/dev/null)" 2>&1)
+h_check mismatch "$why" "$(cat "$d/what" 2>/dev/null)"
+
+# errors: exit 255 and one line naming the file
+expect_error()
+{
+	local c=$1 pat=$2 d=$W/err-$1 rc
+	shift 2
+	mkdir -p "$d"
+	"$BTFIDS" dump "$@" > "$d/out" 2> "$d/err"
+	rc=$?
+	if [ $rc -ne 255 ]; then
+		h_fail "errors/$c" "exit $rc, want 255" "$d/err"
+	elif [ "$(wc -l < "$d/err")" -ne 1 ] || ! grep -q -- "$pat" "$d/err"; then
+		h_fail "errors/$c" "want one line with '$pat'" "$d/err"
+	elif [ -s "$d/out" ]; then
+		h_fail "errors/$c" "printed a dump" "$d/out"
+	else
+		h_pass "errors/$c" "$(cat "$d/err")"
+	fi
+}
+expect_error no-btf-ids "mod_noids.o: no .BTF_ids" "$A/mod_noids.o"
+expect_error bad-btf "$A/kfuncs.o.*BTF" --btf "$A/kfuncs.o" "$A/kfuncs.o"
+expect_error no-base "$W/none.vmlinux" -b "$W/none.vmlinux" "$A/mod.o"
+# the manual page renders without warnings and covers every option
+if command -v man > /dev/null; then
+	man --warnings -l "$TOP/man/btfids.1" > "$W/man.txt" 2> "$W/man.err"
+	why=$([ -s "$W/man.err" ] && head -c 300 "$W/man.err")
+	for o in --verbose --btf --btf_base --distill_base --fatal_warnings --patch_btfids dump --json; do
+		grep -q -- "$o" "$W/man.txt" || why="$why man page lacks $o;"
+	done
+	h_check man/btfids.1 "$why"
+else
+	h_skip man/btfids.1 "no man command (apt-get install man-db)"
+fi
+rm -rf "$W/inst" && make -s -C "$TOP" install DESTDIR="$W/inst" PREFIX=/usr > /dev/null 2>&1
+h_check install "$([ -f "$W/inst/usr/share/man/man1/btfids.1" ] || echo "make install put no btfids.1")"
+
+"$BTFIDS" dump --json > /dev/null 2>&1
+rc=$?
+h_check errors/usage "$([ $rc -eq 129 ] || echo "exit $rc, want 129")"
+h_end
