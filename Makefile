@@ -78,8 +78,8 @@ $(LIBBTFIDS): $(LIB_OBJS)
 
 # The command: resolve_btfids' command line (main.c) and the commands of
 # its own (dump.c), which read the library's stage outputs.
-CMD_SRCS := $(TOP)/plugin/btfids/main.c $(TOP)/plugin/btfids/dump.c
-$(BTFIDS): $(CMD_SRCS) $(TOP)/plugin/btfids/dump.h $(LIBBTFIDS) $(LIB_HDRS)
+CMD_SRCS := $(addprefix $(TOP)/plugin/btfids/,main.c ids.c dump.c)
+$(BTFIDS): $(CMD_SRCS) $(wildcard $(TOP)/plugin/btfids/*.h) $(LIBBTFIDS) $(LIB_HDRS)
 	$(CC) $(BASE_CFLAGS) -I$(TOP)/plugin/lib $(CFLAGS) -o $@ $(CMD_SRCS) $(LIBBTFIDS) $(LIBBPF_LIBS)
 
 $(BUILD)/tests/unit/%: $(TOP)/tests/unit/%.c $(LIBBTFIDS) $(LIB_HDRS)
