@@ -43,22 +43,6 @@ static const char *const kind_names[NR_BTF_KINDS] = {
 	[BTF_KIND_ENUM64] = "ENUM64",
 };
 
-int ids_ns_kind(enum btfids_ns ns)
-{
-	switch (ns) {
-	case BTFIDS_NS_STRUCT:
-		return BTF_KIND_STRUCT;
-	case BTFIDS_NS_UNION:
-		return BTF_KIND_UNION;
-	case BTFIDS_NS_TYPEDEF:
-		return BTF_KIND_TYPEDEF;
-	case BTFIDS_NS_FUNC:
-		return BTF_KIND_FUNC;
-	default:
-		return -1;
-	}
-}
-
 const char *ids_kind_name(__u32 kind)
 {
 	return kind < NR_BTF_KINDS && kind_names[kind] ? kind_names[kind] : "?";
@@ -135,7 +119,8 @@ static int collect_ns(struct ids_object *o, enum btfids_ns ns)
 	return err;
 }
 
-int ids_read(struct ids_object *o, const struct btfids_opts *opts, const char *elf_path)
+int ids_read(struct ids_object *o, const struct btfids_opts *opts, const char *elf_path,
+	     bool need_ids)
 {
 	struct btfids_log lg = { .opts = opts };
 	int ns, err;
@@ -146,7 +131,7 @@ int ids_read(struct ids_object *o, const struct btfids_opts *opts, const char *e
 	if (err)
 		return err;
 	if (!o->ph.has_ids)
-		return ids_error(elf_path, "no .BTF_ids section (or no symbol table)");
+		return need_ids ? ids_error(elf_path, "no .BTF_ids section (or no symbol table)") : 0;
 	for (ns = 0; !err && ns < BTFIDS_NS_NR; ns++)
 		err = collect_ns(o, ns);
 	if (err)
@@ -213,7 +198,7 @@ const char *ids_slot_status(const struct ids_object *o, const struct ids_slot *s
 		return "mismatch";
 	t = btf__type_by_id(o->btf, v);
 	name = btf__name_by_offset(o->btf, t->name_off);
-	if ((int)btf_kind(t) != ids_ns_kind(s->ns) || !name || strcmp(name, s->name))
+	if (btf_kind(t) != btfids_ns_btf_kind(s->ns) || !name || strcmp(name, s->name))
 		return "mismatch";
 	return "ok";
 }

@@ -55,8 +55,9 @@ int ids_error(const char *file, const char *what);
 /* Base BTF from @path (raw or ELF), or NULL after an error line. */
 struct btf *ids_parse_base(const char *path);
 
-/* .BTF_ids of @elf_path; an object without one is an error. */
-int ids_read(struct ids_object *o, const struct btfids_opts *opts, const char *elf_path);
+/* .BTF_ids of @elf_path; without one, an error if @need_ids, else empty. */
+int ids_read(struct ids_object *o, const struct btfids_opts *opts, const char *elf_path,
+	     bool need_ids);
 /*
  * Its BTF: @btf_path, else the ELF's .BTF, split on @base when not NULL.
  * Without @btf_path and @base, an object without .BTF is read values only.
@@ -64,8 +65,6 @@ int ids_read(struct ids_object *o, const struct btfids_opts *opts, const char *e
 int ids_load_btf(struct ids_object *o, const char *btf_path, struct btf *base);
 void ids_free(struct ids_object *o);
 
-/* The BTF kind namespace @ns names, or -1 (sets). */
-int ids_ns_kind(enum btfids_ns ns);
 const char *ids_kind_name(__u32 kind);
 /* The word at byte @off; false when it is not inside the section. */
 bool ids_word(const struct ids_object *o, __u32 off, __u32 *v);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <linux/btf.h>
 #include <linux/types.h>
 
 #include "log.h"
@@ -67,6 +68,23 @@ void btfids_placeholders_free(struct btfids_placeholders *ph);
 struct btfids_sym *btfids_table_add(struct btfids_table *t, const char *name, size_t len,
 				    bool *added);
 int btfids_sym_add_off(struct btfids_sym *s, __u32 off);
+
+/* The BTF kind the placeholders of @ns name (BTF_KIND_UNKN: sets). */
+static inline __u32 btfids_ns_btf_kind(enum btfids_ns ns)
+{
+	switch (ns) {
+	case BTFIDS_NS_STRUCT:
+		return BTF_KIND_STRUCT;
+	case BTFIDS_NS_UNION:
+		return BTF_KIND_UNION;
+	case BTFIDS_NS_TYPEDEF:
+		return BTF_KIND_TYPEDEF;
+	case BTFIDS_NS_FUNC:
+		return BTF_KIND_FUNC;
+	default:
+		return BTF_KIND_UNKN;
+	}
+}
 
 static inline __u32 btfids_set_entry_size(enum btfids_sym_kind kind)
 {

@@ -150,23 +150,6 @@ struct scan_filter {
 	struct btfids_heads heads;	/* of the placeholder names */
 };
 
-/* The BTF kind of the types namespace @ns names (kind_ns() the other way). */
-static __u32 ns_kind(int ns)
-{
-	switch (ns) {
-	case BTFIDS_NS_FUNC:
-		return BTF_KIND_FUNC;
-	case BTFIDS_NS_STRUCT:
-		return BTF_KIND_STRUCT;
-	case BTFIDS_NS_UNION:
-		return BTF_KIND_UNION;
-	case BTFIDS_NS_TYPEDEF:
-		return BTF_KIND_TYPEDEF;
-	default:
-		return BTF_KIND_UNKN;
-	}
-}
-
 static struct scan_filter *make_filter(const struct resolve *rs, const __u32 *left)
 {
 	struct scan_filter *sf = calloc(1, sizeof(*sf));
@@ -176,7 +159,7 @@ static struct scan_filter *make_filter(const struct resolve *rs, const __u32 *le
 	for (ns = 0; sf && ns < BTFIDS_NS_SET; ns++) {
 		for (i = 0; left[ns] && i < rs->ph->ns[ns].names.nr; i++) {
 			btfids_heads_add(&sf->heads, btfids_names_at(&rs->ph->ns[ns].names, i));
-			sf->kinds |= 1U << ns_kind(ns);
+			sf->kinds |= 1U << btfids_ns_btf_kind(ns);
 		}
 	}
 	return sf;
