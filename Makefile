@@ -78,7 +78,7 @@ $(LIBBTFIDS): $(LIB_OBJS)
 
 # The command: resolve_btfids' command line (main.c) and the commands of
 # its own (dump.c), which read the library's stage outputs.
-CMD_SRCS := $(addprefix $(TOP)/plugin/btfids/,main.c ids.c dump.c)
+CMD_SRCS := $(addprefix $(TOP)/plugin/btfids/,main.c ids.c dump.c verify.c)
 $(BTFIDS): $(CMD_SRCS) $(wildcard $(TOP)/plugin/btfids/*.h) $(LIBBTFIDS) $(LIB_HDRS)
 	$(CC) $(BASE_CFLAGS) -I$(TOP)/plugin/lib $(CFLAGS) -o $@ $(CMD_SRCS) $(LIBBTFIDS) $(LIBBPF_LIBS)
 

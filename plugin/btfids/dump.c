@@ -231,7 +231,7 @@ int btfids_dump(const struct btfids_opts *opts, const struct btfids_dump_args *a
 	struct dump d = { .json = a->json };
 	int err;
 
-	err = ids_read(&d.o, opts, a->elf_path);
+	err = ids_read(&d.o, opts, a->elf_path, true);
 	if (!err && a->base_path) {
 		d.base = ids_parse_base(a->base_path);
 		err = d.base ? 0 : -EINVAL;

@@ -7,9 +7,10 @@
  *          [--distill_base] ELF
  *   btfids --patch_btfids FILE ELF
  *   btfids dump [--json] [--btf FILE] [-b|--btf_base FILE] ELF   (dump.c)
+ *   btfids verify [--btf FILE] [-b|--btf_base FILE] ELF...       (verify.c)
  *
- * A first argument of exactly "dump" is the command (an ELF of that name
- * is ./dump).
+ * A first argument of exactly "dump" or "verify" is the command (an ELF of
+ * that name is ./dump).
  * Writes ELF.BTF, ELF.BTF_ids (when ELF has .BTF_ids) and ELF.BTF.base (with
  * --distill_base). Exit codes as resolve_btfids: 0 success, 255 failure,
  * 129 usage. Linux 7.2 accepts --fatal_warnings but its exit status never
@@ -27,6 +28,7 @@
 
 #include "btfids.h"
 #include "dump.h"
+#include "verify.h"
 
 #define EXIT_FAILED	255
 #define EXIT_USAGE	129
@@ -53,7 +55,9 @@ static int usage(void)
 		"    --patch_btfids <file> put a resolved .BTF_ids blob into <ELF>\n"
 		"\n"
 		"       btfids dump [--json] [--btf <file>] [-b|--btf_base <file>] <ELF object>\n"
-		"    every .BTF_ids slot and set of <ELF>, and what its value names in the BTF\n");
+		"    every .BTF_ids slot and set of <ELF>, and what its value names in the BTF\n"
+		"       btfids verify [--btf <file>] [-b|--btf_base <file>] <ELF object>...\n"
+		"    check finished objects; exit 0: all hold, 1: problems, 255: unreadable\n");
 	return EXIT_USAGE;
 }
 
@@ -105,7 +109,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 
 enum { OPT_JSON = 300 };
 
-static int parse_dump_args(int argc, char **argv, struct btfids_dump_args *a)
+/* dump's options; @many: one or more ELFs (left at argv[optind...]) */
+static int parse_dump_args(int argc, char **argv, struct btfids_dump_args *a, bool many)
 {
 	static const struct option longopts[] = {
 		{ "json",	no_argument,		NULL, OPT_JSON },
@@ -132,7 +137,7 @@ static int parse_dump_args(int argc, char **argv, struct btfids_dump_args *a)
 			return -1;
 		}
 	}
-	if (argc - optind != 1)
+	if (many ? argc - optind < 1 : argc - optind != 1)
 		return -1;
 	a->elf_path = argv[optind];
 	return 0;
@@ -143,9 +148,27 @@ static int do_dump(int argc, char **argv)
 	struct btfids_opts opts = { .sz = sizeof(opts) };
 	struct btfids_dump_args a = {};
 
-	if (parse_dump_args(argc, argv, &a))
+	if (parse_dump_args(argc, argv, &a, false))
 		return usage();
 	return btfids_dump(&opts, &a) ? EXIT_FAILED : 0;
+}
+
+static int do_verify(int argc, char **argv)
+{
+	struct btfids_opts opts = { .sz = sizeof(opts) };
+	struct btfids_verify_args a = {};
+	struct btfids_dump_args d = {};
+
+	/* dump's options without --json */
+	if (parse_dump_args(argc, argv, &d, true) || d.json)
+		return usage();
+	a.btf_path = d.btf_path;
+	a.base_path = d.base_path;
+	a.elfs = argv + optind;
+	a.nr_elfs = argc - optind;
+	if (a.btf_path && a.nr_elfs != 1)
+		return usage();
+	return btfids_verify(&opts, &a);
 }
 
 static int verbosity;
@@ -186,6 +209,8 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print);
 	if (argc > 1 && !strcmp(argv[1], "dump"))
 		return do_dump(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "verify"))
+		return do_verify(argc - 1, argv + 1);
 	if (parse_args(argc, argv, &a))
 		return usage();
 	verbosity = a.opts.verbose;

@@ -73,7 +73,7 @@ static __u32 misplaced_name(const char *strs, __u32 len, const struct btf_type *
  * in range. Refuse a base with another byte order, or one whose strings
  * the split BTF's names do not start at.
  */
-static int check_base_fits(struct btfids_log *lg, const char *path, const struct btf *btf,
+int btfids_check_base_fits(struct btfids_log *lg, const char *path, const struct btf *btf,
 			   const char *base_path, const struct btf *base)
 {
 	__u32 id, n = btf__type_cnt(btf), len, off;
@@ -127,7 +127,7 @@ int btfids_load_files(struct btfids_log *lg, const char *path, const char *base_
 		btf__free(base);
 		return load_err(lg, base ? "split BTF" : "BTF", path, err);
 	}
-	err = base ? check_base_fits(lg, path, btf, base_path, base) : 0;
+	err = base ? btfids_check_base_fits(lg, path, btf, base_path, base) : 0;
 	if (err) {
 		btf__free(btf);
 		btf__free(base);

@@ -14,6 +14,13 @@ struct btf;
 /* *@btf (split on *@base if @base_path) from @path; both the caller's. */
 int btfids_load_files(struct btfids_log *lg, const char *path, const char *base_path,
 		      struct btf **btf, struct btf **base);
+/*
+ * Does split @btf (from @path) fit @base (from @base_path): same byte
+ * order, and every name it takes from the base's strings starts a string
+ * there (on another base, they land inside strings)? 0, or an error line.
+ */
+int btfids_check_base_fits(struct btfids_log *lg, const char *path, const struct btf *btf,
+			   const char *base_path, const struct btf *base);
 /* A host's @btf, split on @base (or not split if NULL); messages name @path. */
 int btfids_check_host_btf(struct btfids_log *lg, const char *path, const struct btf *btf,
 			  const struct btf *base);

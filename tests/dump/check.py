@@ -9,6 +9,8 @@ check fails (nothing when it holds).
   check.py text DUMP.txt DUMP.json
   check.py break DUMP.json IDS_IN IDS_OUT   (writes IDS_OUT, prints what)
   check.py mismatch DUMP.json WHAT
+  check.py edit count|swap|dup|notfunc DUMP.json IDS_IN IDS_OUT
+  check.py rename BTF_IN BTF_OUT OLD NEW
 """
 import json
 import struct
@@ -127,6 +129,43 @@ def do_break(path, ids_in, ids_out):
     return []
 
 
+def edit(how, path, ids_in, ids_out):
+    """A finished x86-64 object's .BTF_ids broken one way, for verify:
+    count (one less), swap (entries 0 and 1), dup (entry 1 = entry 0),
+    notfunc (entry 0 names the STRUCT a slot names) in its first set8."""
+    d = load(path)
+    g = [g for g in d["sets"] if g["kind"] == "set8" and len(g["entries"]) > 1][0]
+    with open(ids_in, "rb") as f:
+        blob = bytearray(f.read())
+    e0, e1 = g["entries"][0], g["entries"][1]
+    if how == "count":
+        struct.pack_into("<I", blob, g["offset"], g["count"] - 1)
+    elif how == "swap":
+        struct.pack_into("<II", blob, e0["offset"], e1["value"], e1["flags"])
+        struct.pack_into("<II", blob, e1["offset"], e0["value"], e0["flags"])
+    elif how == "dup":
+        struct.pack_into("<I", blob, e1["offset"], e0["value"])
+    elif how == "notfunc":
+        st = [s for s in d["slots"] if s["type"] and s["type"]["kind"] == "STRUCT"][0]
+        struct.pack_into("<I", blob, e0["offset"], st["value"])
+    with open(ids_out, "wb") as f:
+        f.write(blob)
+    print(g["name"])
+    return []
+
+
+def rename(btf_in, btf_out, old, new):
+    """A string of raw BTF replaced by another of the same length."""
+    with open(btf_in, "rb") as f:
+        b = f.read()
+    o, n = b"\0" + old.encode() + b"\0", b"\0" + new.encode() + b"\0"
+    if len(o) != len(n) or b.count(o) < 1:
+        return ["cannot rename %s" % old]
+    with open(btf_out, "wb") as f:
+        f.write(b.replace(o, n, 1))
+    return []
+
+
 def mismatch(path, what):
     d = load(path)
     off, val = what.split()
@@ -140,7 +179,7 @@ def mismatch(path, what):
 def main():
     mode, args = sys.argv[1], sys.argv[2:]
     fn = {"finished": finished, "shipped": shipped, "before": before, "text": text,
-          "break": do_break, "mismatch": mismatch}[mode]
+          "break": do_break, "mismatch": mismatch, "edit": edit, "rename": rename}[mode]
     bad = fn(*args)
     for b in bad:
         print(b)

@@ -8,6 +8,9 @@
 # names a type of its placeholder's kind and name, sets sorted within
 # their room, kfunc set8 entries FUNCs. Unresolved slots are counted.
 # The dump of a module against the wrong base (itself split) must fail.
+# btfids verify on vmlinux and all modules at once must pass (Debian's
+# vmlinux has one deliberately unresolved entry, a warning), and fail on
+# the vmlinux tests/kernel/run.sh left before resolution.
 set -u
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -44,6 +47,27 @@ while read -r rel ids _rest; do
 	[ "$ids" = 1 ] || continue
 	dump_case "${rel%.ko}" "$KO/$rel" -b "$VMLINUX"
 done < "$C/usable.txt"
+# verify: vmlinux and every module in one run, the base parsed once
+d=$W/verify && mkdir -p "$d"
+(cd "$KO" && sed 's/\.xz$//' "$C/modlist.txt") > "$d/list"
+t0=$(date +%s.%N)
+(cd "$KO" && xargs "$BTFIDS" verify -b "$VMLINUX" "$VMLINUX" < "$d/list") > "$d/out" 2> "$d/err"
+rc=$?
+t1=$(date +%s.%N)
+why=
+[ $rc -eq 0 ] || why="exit $rc: $(head -n 3 "$d/out" "$d/err" | tr '\n' '|')"
+grep -q "^btfids verify: $(($(wc -l < "$d/list") + 1)) objects: 0 with problems" "$d/err" ||
+	why="$why summary: $(tail -n 1 "$d/err")"
+h_check verify/all "$why" "$(tail -n 1 "$d/err"); $(echo "$t1 - $t0" | bc) s"
+# the vmlinux whose .BTF_ids tests/kernel/run.sh rebuilt to before resolution
+if [ -f "$C/pre/vmlinux" ]; then
+	"$BTFIDS" verify "$C/pre/vmlinux" > "$d/pre.out" 2> "$d/pre.err"
+	rc=$?
+	h_check verify/unresolved-vmlinux "$([ $rc -eq 1 ] && grep -q 'count 0, its symbol has room' "$d/pre.out" ||
+		echo "exit $rc: $(head -n 2 "$d/pre.out" "$d/pre.err" | tr '\n' '|')")"
+else
+	h_skip verify/unresolved-vmlinux "no $C/pre/vmlinux (tests/kernel/run.sh makes it)"
+fi
 first=$(awk '$2 == 1 { print $1; exit }' "$C/usable.txt")
 d=$W/wrong-base && mkdir -p "$d"
 "$BTFIDS" dump -b "$KO/$first" "$KO/$first" > "$d/out" 2> "$d/err"

@@ -14,6 +14,9 @@
 #   mismatch   one slot's value replaced by another type's id: marked
 #   errors     no .BTF_ids, an unreadable --btf, a missing base: one line,
 #              exit 255
+# and `btfids verify`: every finished fixture passes (those with duplicate
+# set entries on purpose fail, naming them); one object broken per check
+# fails with that check's line; unreadable input exits 255.
 set -u
 
 TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
@@ -117,6 +120,85 @@ mkdir -p "$d" && cp "$W/$c/x" "$d/x" && cp "$W/$c/x.BTF" "$d/x.BTF" &&
 why=$("$PYTHON" "$HERE/check.py" mismatch "$d/dump.json" "$(cat "$d/what" 2>/dev/null)" 2>&1)
 h_check mismatch "$why" "$(cat "$d/what" 2>/dev/null)"
 
+# --- btfids verify ---
+
+# verify_case CASE WANT_RC PATTERN [ARGS...]: exit status WANT_RC and, if
+# PATTERN is not empty, a line of stdout matching it
+verify_case()
+{
+	local c=$1 want=$2 pat=$3 d=$W/verify-${1//\//_} rc
+	shift 3
+	mkdir -p "$d"
+	"$BTFIDS" verify "$@" > "$d/out" 2> "$d/err"
+	rc=$?
+	if [ $rc -ne "$want" ]; then
+		h_fail "verify/$c" "exit $rc, want $want: $(head -n 3 "$d/out" "$d/err" | tr '\n' '|')"
+	elif [ -n "$pat" ] && ! grep -q -- "$pat" "$d/out" "$d/err"; then
+		h_fail "verify/$c" "no line with '$pat'" "$d/out"
+	else
+		h_pass "verify/$c" "$(grep -v '^btfids verify:' "$d/out" | head -n 1)"
+	fi
+}
+
+# every finished fixture passes, but those with duplicate entries on purpose
+for arch in x86_64 s390x; do
+	V=$BUILD/tests/$arch/base.vmlinux
+	for fx in $FIXTURES; do
+		for form in o exe; do
+			c=$arch/$fx.$form
+			[ -f "$W/$c/x.BTF" ] || continue
+			case $fx in
+			sets) verify_case "$c" 1 "entry \[3\] is [0-9]* again" --btf "$W/$c/x.BTF" "$W/$c/x" ;;
+			set8_dupes) verify_case "$c" 1 "entry \[1\] is [0-9]* again" --btf "$W/$c/x.BTF" "$W/$c/x" ;;
+			*) verify_case "$c" 0 "" --btf "$W/$c/x.BTF" "$W/$c/x" ;;
+			esac
+		done
+	done
+	for fx in $MODULES; do
+		c=$arch/$fx.split
+		[ -f "$W/$c/x.BTF" ] && verify_case "$c" 0 "" --btf "$W/$c/x.BTF" -b "$V" "$W/$c/x"
+	done
+done
+
+# one object broken per check (x86-64 kfuncs.o, finished)
+K=$W/x86_64/kfuncs.o
+verify_case broken/slot 1 "slot 0x0 (func kf_new): [0-9]* is FUNC .*, not func kf_new" \
+	--btf "$W/mismatch/x.BTF" "$W/mismatch/x"
+for how in count swap dup notfunc; do
+	d=$W/broken-$how
+	mkdir -p "$d" && cp "$K/x" "$d/x" && cp "$K/x.BTF" "$d/x.BTF" &&
+		"$PYTHON" "$HERE/check.py" edit $how "$K/dump.json" "$K/x.BTF_ids" "$d/x.BTF_ids" > "$d/set" &&
+		"$BTFIDS" --patch_btfids "$d/x.BTF_ids" "$d/x" || h_fail "verify/broken/$how" "cannot make it"
+	case $how in
+	count) pat="count [0-9]*, its symbol has room for" ;;
+	swap) pat="not ascending" ;;
+	dup) pat="entry \[1\] is [0-9]* again" ;;
+	notfunc) pat="entry \[0\] is STRUCT .*, not a FUNC" ;;
+	esac
+	verify_case "broken/$how" 1 "$pat" --btf "$d/x.BTF" "$d/x"
+done
+d=$W/broken-impl && mkdir -p "$d" &&
+	"$PYTHON" "$HERE/check.py" rename "$K/x.BTF" "$d/x.BTF" kf_new_impl kf_new_xmpl
+verify_case broken/impl 1 "kfunc kf_new is KF_IMPLICIT_ARGS but there is no FUNC kf_new_impl" \
+	--btf "$d/x.BTF" "$K/x"
+d=$W/broken-sorted && mkdir -p "$d" &&
+	"$PYTHON" "$HERE/check.py" rename "$K/x.BTF" "$d/x.BTF" int zzz
+verify_case broken/sorted 1 "BTF not sorted by name" --btf "$d/x.BTF" "$K/x"
+verify_case broken/base 1 "differ in byte order" --btf "$W/x86_64/mod.split/x.BTF" \
+	-b "$BUILD/tests/s390x/base.vmlinux" "$W/x86_64/mod.split/x"
+verify_case unreadable 255 "none.ko: cannot open" "$W/none.ko"
+# many objects in one run, each with its final .BTF embedded (objcopy)
+m=$W/many && rm -rf "$m" && mkdir -p "$m"
+for fx in kfuncs sets lists; do
+	cp "$A/$fx.o.withbtf" "$m/$fx.o" &&
+		"$BTFIDS" --patch_btfids "$W/x86_64/$fx.o/x.BTF_ids" "$m/$fx.o" &&
+		objcopy --update-section .BTF="$W/x86_64/$fx.o/x.BTF" "$m/$fx.o" ||
+		h_fail verify/many "cannot make $m/$fx.o"
+done
+verify_case many 1 "many/sets.o: set st_set_repeats: entry \[3\]" "$m/kfuncs.o" "$m/sets.o" "$m/lists.o"
+grep -q "3 objects: 1 with problems" "$W/verify-many/err"
+h_check verify/many-summary "$([ $? -eq 0 ] || echo "summary: $(cat "$W/verify-many/err")")"
+
 # errors: exit 255 and one line naming the file
 expect_error()
 {
@@ -142,7 +224,7 @@ expect_error no-base "$W/none.vmlinux" -b "$W/none.vmlinux" "$A/mod.o"
 if command -v man > /dev/null; then
 	man --warnings -l "$TOP/man/btfids.1" > "$W/man.txt" 2> "$W/man.err"
 	why=$([ -s "$W/man.err" ] && head -c 300 "$W/man.err")
-	for o in --verbose --btf --btf_base --distill_base --fatal_warnings --patch_btfids dump --json; do
+	for o in --verbose --btf --btf_base --distill_base --fatal_warnings --patch_btfids dump verify --json; do
 		grep -q -- "$o" "$W/man.txt" || why="$why man page lacks $o;"
 	done
 	h_check man/btfids.1 "$why"
