@@ -51,7 +51,7 @@ DWARVES_SRC ?= $(DWARVES_DIR)/dwarves-1436daf.tar.gz
 DWARVES_131 ?= $(DWARVES_DIR)/dwarves-1.31.tar.gz
 PAHOLE_SH   := bash $(TOP)/scripts/pahole.sh
 
-.PHONY: all bootstrap example check check-kernel check-boot bench bench-boot bench-kernel clean unit-tests install
+.PHONY: all bootstrap example check check-kernel check-boot bench bench-boot bench-kernel deb-sid clean unit-tests install
 .PHONY: pahole pahole-1.31 pahole-tree paholes
 
 all: $(BTFIDS) $(PLUGIN)
@@ -70,7 +70,7 @@ $(BUILD)/obj/plugin/%.o: $(TOP)/plugin/lib/%.c $(LIB_HDRS) | $(CONFIG)
 	$(CC) $(BASE_CFLAGS) -fvisibility=hidden $(CFLAGS) -c -o $@ $<
 
 $(PLUGIN): $(TOP)/plugin/pahole/btfids_plugin.c $(TOP)/plugin/include/pahole_btf_plugin.h $(PLUGIN_OBJS)
-	$(CC) $(BASE_CFLAGS) -fvisibility=hidden $(CFLAGS) -shared -o $@ $< $(PLUGIN_OBJS) -lelf
+	$(CC) $(BASE_CFLAGS) -fvisibility=hidden $(CFLAGS) $(LDFLAGS) -shared -o $@ $< $(PLUGIN_OBJS) -lelf
 
 $(LIBBTFIDS): $(LIB_OBJS)
 	@rm -f $@
@@ -80,7 +80,7 @@ $(LIBBTFIDS): $(LIB_OBJS)
 # its own (dump.c), which read the library's stage outputs.
 CMD_SRCS := $(addprefix $(TOP)/plugin/btfids/,main.c ids.c dump.c verify.c)
 $(BTFIDS): $(CMD_SRCS) $(wildcard $(TOP)/plugin/btfids/*.h) $(LIBBTFIDS) $(LIB_HDRS)
-	$(CC) $(BASE_CFLAGS) -I$(TOP)/plugin/lib $(CFLAGS) -o $@ $(CMD_SRCS) $(LIBBTFIDS) $(LIBBPF_LIBS)
+	$(CC) $(BASE_CFLAGS) -I$(TOP)/plugin/lib $(CFLAGS) $(LDFLAGS) -o $@ $(CMD_SRCS) $(LIBBTFIDS) $(LIBBPF_LIBS)
 
 $(BUILD)/tests/unit/%: $(TOP)/tests/unit/%.c $(LIBBTFIDS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
@@ -137,7 +137,11 @@ bench: bootstrap
 	@$(MAKE) --no-print-directory all
 	@bash $(TOP)/bench/run.sh
 
-# The whole Debian cloud kernel, two-step against single run (about 45 min).
+# debian/: the packages built, installed and autopkgtested in a sid chroot.
+deb-sid:
+	@bash $(TOP)/scripts/deb-sid.sh
+
+# The whole Debian cloud kernel, two-step against single run (about 20 min).
 bench-kernel: bootstrap
 	@$(MAKE) --no-print-directory all pahole
 	@bash $(TOP)/bench/kernel/run.sh
