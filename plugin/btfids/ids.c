@@ -129,7 +129,7 @@ int ids_read(struct ids_object *o, const struct btfids_opts *opts, const char *e
 	o->elf_path = elf_path;
 	err = btfids_collect(&lg, elf_path, &o->ph);
 	if (err)
-		return err;
+		return btfids_failed(&lg, 0, elf_path, err);	/* a line, if collect gave none */
 	if (!o->ph.has_ids)
 		return need_ids ? ids_error(elf_path, "no .BTF_ids section (or no symbol table)") : 0;
 	for (ns = 0; !err && ns < BTFIDS_NS_NR; ns++)
@@ -150,9 +150,10 @@ int ids_load_btf(struct ids_object *o, const char *btf_path, struct btf *base)
 	o->btf = base ? btf__parse_split(path, base) : btf__parse(path, NULL);
 	if (o->btf)
 		return 0;
-	if (btf_path || base)
-		return btf_error(path);
-	return 0;	/* the object's own .BTF is optional: values alone */
+	/* the object's own .BTF is optional (values alone); nothing else fails quietly */
+	if (!btf_path && !base && errno == ENODATA)
+		return 0;
+	return btf_error(path);
 }
 
 void ids_free(struct ids_object *o)

@@ -60,7 +60,8 @@ int ids_read(struct ids_object *o, const struct btfids_opts *opts, const char *e
 	     bool need_ids);
 /*
  * Its BTF: @btf_path, else the ELF's .BTF, split on @base when not NULL.
- * Without @btf_path and @base, an object without .BTF is read values only.
+ * Without @btf_path and @base, an object without a .BTF section is read
+ * values only; any other failure is an error line.
  */
 int ids_load_btf(struct ids_object *o, const char *btf_path, struct btf *base);
 void ids_free(struct ids_object *o);

@@ -17,7 +17,8 @@
  *   - the object's own types are sorted by name;
  *   - split BTF fits its base (see btfids_check_base_fits()).
  * One line per problem or warning on stdout, naming the object and the
- * slot, set or type. Exit 0 when all hold, 1 on problems, 255 when an
+ * slot, set or type, then a summary line; an object that cannot be read
+ * gets one error line on stderr. Exit 0 when all hold, 1 on problems, 255 when an
  * object or the base cannot be read.
  */
 #include <errno.h>
@@ -312,7 +313,7 @@ int btfids_verify(const struct btfids_opts *opts, const struct btfids_verify_arg
 		ids_free(&v.o);
 	}
 	btf__free(base);
-	fprintf(stderr, "btfids verify: %d objects: %u with problems (%u problems), %u warnings, %u unreadable\n",
+	printf("btfids verify: %d objects: %u with problems (%u problems), %u warnings, %u unreadable\n",
 		a->nr_elfs, bad_objs, problems, warnings, unreadable);
 	if (unreadable)
 		return BTFIDS_VERIFY_UNREADABLE;

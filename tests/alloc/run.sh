@@ -16,13 +16,20 @@
 #                       fixture module on its base; under BTFIDS_FULL, a real
 #                       module of Debian's 7.2 kernel on vmlinux as well
 #   btfids/patch        btfids --patch_btfids x.BTF_ids x
+#   btfids/dump         btfids dump --json on that fixture, finished
+#   btfids/verify       btfids verify on a finished fixture module split on
+#                       its base
 #   pahole/plugin       pahole -J --btf_plugin=btfids.so on a fixture module
 #                       with --btf_base and distilled_base, counting only the
 #                       allocations made with the plugin on the stack (its
 #                       own and libbpf's for it)
 # Each prints one line with its counts: runs, tolerated (succeeded with the
 # same outputs), failed cleanly, and any silent, multi-line, partial or
-# crashed run, which fail the case.  SAMPLE=K tries every K-th N only (the
+# crashed run, which fail the case.  For the commands that print
+# (SWEEP_STDOUT set), a run that succeeds prints what the clean run printed;
+# one that fails prints nothing on stdout (SWEEP_STDOUT=1, dump) or only
+# its summary line (SWEEP_STDOUT=summary, verify).  SAMPLE=K tries
+# every K-th N only (the
 # real module's sweep runs only under BTFIDS_FULL).
 set -u
 
@@ -91,6 +98,8 @@ sweep() {
 				head -n 1)
 			[ -n "$why" ] && why="partial: $why"
 			[ "$(files "$d/run")" = "$(files "$d/ref")" ] || why="partial: files [$(files "$d/run")]"
+			[ -z "${SWEEP_STDOUT:-}" ] || h_equal "$d/ref.out" "$d/run.out" ||
+				why="partial: stdout differs from the clean run's"
 			[ -z "$why" ] && ok_same=$((ok_same + 1))
 			[ -n "$why" ] && partial=$((partial + 1))
 		elif [ $rc -gt 128 ] && [ $rc != 255 ]; then
@@ -108,6 +117,10 @@ sweep() {
 				done
 				[ "$(files "$d/run")" = "$(cd "$d/run" && for f in $inputs; do basename "$f"; done | LC_ALL=C sort | paste -sd ' ')" ] ||
 					why="partial: failed, left [$(files "$d/run")]"
+				case ${SWEEP_STDOUT:-} in
+				1) [ ! -s "$d/run.out" ] ;;
+				summary) ! grep -qv '^btfids verify: ' "$d/run.out" ;;
+				esac || why="partial: failed, printed $(head -c 100 "$d/run.out" | tr '\n' '|')"
 				if [ -n "$why" ]; then partial=$((partial + 1)); else ok_fail=$((ok_fail + 1)); fi
 			fi
 		fi
@@ -144,7 +157,10 @@ cp "$FX/kfuncs.o" "$S/x" && cp "$FX/mod.o" "$S/m" && cp "$FX/base.vmlinux" "$S/b
 (cd "$S" && "$B/tools/pahole" -J --btf_features="$KERNEL_BTF_FEATURES" --btf_encode_detached=x.BTF.1 x &&
 	"$B/tools/pahole" -J --btf_features="$KERNEL_BTF_FEATURES" --btf_base base \
 		--btf_encode_detached=m.BTF.1 m &&
-	"$BTFIDS" --btf x.BTF.1 x && mv x.BTF_ids ids && rm x.BTF) >"$S.log" 2>&1 ||
+	"$BTFIDS" --btf x.BTF.1 x && mv x.BTF_ids ids && mv x.BTF f.BTF &&
+	cp x f && "$BTFIDS" --patch_btfids ids f &&
+	"$BTFIDS" --btf m.BTF.1 --btf_base base m && mv m.BTF mf.BTF &&
+	cp m mf && "$BTFIDS" --patch_btfids m.BTF_ids mf && rm m.BTF_ids) >"$S.log" 2>&1 ||
 	{ fail setup "pahole on the fixtures: $(tail -n 3 "$S.log" | tr '\n' '|')"; summary; exit 1; }
 
 # ------------------------------------------------------------------ cases
@@ -152,6 +168,8 @@ cp "$FX/kfuncs.o" "$S/x" && cp "$FX/mod.o" "$S/m" && cp "$FX/base.vmlinux" "$S/b
 sweep btfids/fixture "$S/x $S/x.BTF.1" "$BTFIDS" --btf x.BTF.1 x
 sweep btfids/distill "$S/m $S/m.BTF.1 $S/base" "$BTFIDS" --btf m.BTF.1 --btf_base base --distill_base m
 sweep btfids/patch "$S/x $S/ids" "$BTFIDS" --patch_btfids ids x
+SWEEP_STDOUT=1 sweep btfids/dump "$S/f $S/f.BTF" "$BTFIDS" dump --json --btf f.BTF f
+SWEEP_STDOUT=summary sweep btfids/verify "$S/mf $S/mf.BTF $S/base" "$BTFIDS" verify --btf mf.BTF -b base mf
 
 if [ -x "$PAHOLE_PATCHED" ]; then
 	FAILALLOC_DSO=/btfids.so sweep pahole/plugin "$S/m $S/base" "$PAHOLE_PATCHED" -J -j1 \

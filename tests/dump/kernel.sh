@@ -56,9 +56,9 @@ rc=$?
 t1=$(date +%s.%N)
 why=
 [ $rc -eq 0 ] || why="exit $rc: $(head -n 3 "$d/out" "$d/err" | tr '\n' '|')"
-grep -q "^btfids verify: $(($(wc -l < "$d/list") + 1)) objects: 0 with problems" "$d/err" ||
-	why="$why summary: $(tail -n 1 "$d/err")"
-h_check verify/all "$why" "$(tail -n 1 "$d/err"); $(echo "$t1 - $t0" | bc) s"
+grep -q "^btfids verify: $(($(wc -l < "$d/list") + 1)) objects: 0 with problems" "$d/out" ||
+	why="$why summary: $(tail -n 1 "$d/out")"
+h_check verify/all "$why" "$(tail -n 1 "$d/out"); $(echo "$t1 - $t0" | bc) s"
 # the vmlinux whose .BTF_ids tests/kernel/run.sh rebuilt to before resolution
 if [ -f "$C/pre/vmlinux" ]; then
 	"$BTFIDS" verify "$C/pre/vmlinux" > "$d/pre.out" 2> "$d/pre.err"

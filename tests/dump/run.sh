@@ -197,7 +197,7 @@ for fx in kfuncs sets lists; do
 done
 verify_case many 1 "many/sets.o: set st_set_repeats: entry \[3\]" "$m/kfuncs.o" "$m/sets.o" "$m/lists.o"
 why=
-grep -q "3 objects: 1 with problems" "$W/verify-many/err" || why="summary: $(cat "$W/verify-many/err")"
+grep -q "3 objects: 1 with problems" "$W/verify-many/out" || why="summary: $(tail -n 1 "$W/verify-many/out")"
 h_check verify/many-summary "$why"
 
 # errors: exit 255 and one line naming the file
