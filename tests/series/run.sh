@@ -13,6 +13,7 @@
 #   BASE/header        the installed pahole_btf_plugin.h is the project's
 #                      plugin/include/pahole_btf_plugin.h, byte for byte
 #   cover-letter       0000-cover-letter.patch names every patch of series
+#                      and is signed off
 # for BASE in v1.31 and master 1436daf (../shared/dwarves), then
 # "series: N passed, N failed".
 set -u
@@ -91,6 +92,8 @@ for p in $(patches); do
 	subject=$(sed -n 's/^Subject: \[PATCH [0-9]*\/[0-9]*\] //p' "$P/$p")
 	grep -qF -- "$subject" "$P/0000-cover-letter.patch" 2>/dev/null || why="${why:+$why; }lacks '$subject'"
 done
+grep -q '^Signed-off-by: .* <.*@.*>$' "$P/0000-cover-letter.patch" 2>/dev/null ||
+	why="${why:+$why; }no Signed-off-by"
 check cover-letter "$why"
 
 check_base v1.31 "$DWARVES_DIR/dwarves-1.31.tar.gz"
