@@ -33,6 +33,7 @@
 
 #include "ids.h"
 #include "load.h"
+#include "transform.h"
 #include "verify.h"
 
 #define KF_IMPLICIT_ARGS	(1U << 16)
@@ -41,6 +42,8 @@
 
 struct verify {
 	struct ids_object o;
+	struct btfids_edit edit;	/* of o.btf: the transform's implicit-argument rule */
+	bool have_edit;
 	unsigned int problems, warnings;
 };
 
@@ -94,31 +97,6 @@ static void check_slots(struct verify *v)
 
 /* --- sets --- */
 
-static const struct btf_type *skip_mods(const struct btf *btf, __u32 id)
-{
-	const struct btf_type *t = btf__type_by_id(btf, id);
-	int depth = 0;
-
-	while (t && (btf_is_mod(t) || btf_is_typedef(t)) && depth++ < 32)
-		t = btf__type_by_id(btf, t->type);
-	return t;
-}
-
-/* A pointer to struct bpf_prog_aux or struct btf_struct_meta. */
-static bool is_implicit(const struct btf *btf, __u32 type)
-{
-	const struct btf_type *t = skip_mods(btf, type);
-	const char *name;
-
-	if (!t || !btf_is_ptr(t))
-		return false;
-	t = skip_mods(btf, t->type);
-	if (!t || !btf_is_struct(t))
-		return false;
-	name = btf__name_by_offset(btf, t->name_off);
-	return name && (!strcmp(name, "bpf_prog_aux") || !strcmp(name, "btf_struct_meta"));
-}
-
 static const struct btf_type *proto_of(const struct btf *btf, const struct btf_type *func)
 {
 	const struct btf_type *p = btf__type_by_id(btf, func->type);
@@ -127,14 +105,14 @@ static const struct btf_type *proto_of(const struct btf *btf, const struct btf_t
 }
 
 /* Same return type, and @full's parameters are @stripped's and more. */
-static const char *impl_mismatch(const struct btf *btf, const struct btf_type *stripped,
+static const char *impl_mismatch(const struct btfids_edit *e, const struct btf_type *stripped,
 				 const struct btf_type *full)
 {
 	const struct btf_param *ps = btf_params(stripped), *pf = btf_params(full);
 	__u32 i, ns = btf_vlen(stripped), nf = btf_vlen(full);
 
 	for (i = 0; i < ns; i++) {
-		if (is_implicit(btf, ps[i].type))
+		if (btfids_is_implicit_arg(e, &ps[i]))
 			return "its prototype still has an implicit argument";
 	}
 	if (nf < ns)
@@ -167,7 +145,7 @@ static void check_implicit(struct verify *v, const char *set, __u32 id)
 	impl = btf__type_by_id(btf, impl_id);
 	ps = proto_of(btf, t);
 	pf = proto_of(btf, impl);
-	why = !ps || !pf ? "a FUNC without a prototype" : impl_mismatch(btf, ps, pf);
+	why = !ps || !pf ? "a FUNC without a prototype" : impl_mismatch(&v->edit, ps, pf);
 	if (why)
 		report(v, true, "set8 %s: kfunc %s (KF_IMPLICIT_ARGS): %s", set, name, why);
 	else if (btf_vlen(pf) == btf_vlen(ps))
@@ -280,6 +258,10 @@ static int verify_one(struct verify *v, const struct btfids_opts *opts, const ch
 		err = ids_error(elf, "no .BTF section (give --btf)");
 	if (err)
 		return err;
+	err = btfids_edit_init(&v->edit, v->o.btf);
+	if (err)
+		return ids_error(btf_path ?: elf, btfids_edit_strerror(err));
+	v->have_edit = true;
 	if (base && btfids_check_base_fits(&lg, btf_path ?: elf, v->o.btf, base_path, base)) {
 		v->problems++;
 		return 0;	/* its names are not to be trusted: nothing else */
@@ -310,6 +292,8 @@ int btfids_verify(const struct btfids_opts *opts, const struct btfids_verify_arg
 		problems += v.problems;
 		warnings += v.warnings;
 		bad_objs += v.problems > 0;
+		if (v.have_edit)
+			btfids_edit_free(&v.edit);
 		ids_free(&v.o);
 	}
 	btf__free(base);

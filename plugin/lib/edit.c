@@ -136,7 +136,7 @@ const char *btfids_edit_strerror(int err)
 {
 	switch (err) {
 	case -ENOMEM:
-		return "out of memory laying out its raw data";
+		return "out of memory";
 	case -EPROTO:
 		return "its header has fields this pass does not know (a newer BTF format?)";
 	case -EOPNOTSUPP:

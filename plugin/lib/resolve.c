@@ -202,7 +202,7 @@ static int scan_in_place(struct resolve *rs, const struct btf *base, const struc
 		return 1;
 	for (;;) {
 		info = t->info;
-		if ((kinds >> BTF_INFO_KIND(info) & 1) && filter_passes(sf, t, strs + t->name_off)) {
+		if ((kinds >> BTF_INFO_KIND(info) & 1) && btfids_heads_has(&sf->heads, strs + t->name_off)) {
 			err = scan_type(rs, left, id, t, strs + t->name_off);
 			if (err)
 				return err;

@@ -293,7 +293,7 @@ static const struct btf_type *skip_mods(const struct btfids_edit *e, __u32 id)
 }
 
 /* Implicit arguments point to struct bpf_prog_aux or struct btf_struct_meta. */
-static bool is_implicit_arg(const struct btfids_edit *e, const struct btf_param *p)
+bool btfids_is_implicit_arg(const struct btfids_edit *e, const struct btf_param *p)
 {
 	const struct btf_type *t = skip_mods(e, p->type);
 	const char *name;
@@ -358,7 +358,7 @@ static int add_visible_proto(struct transform *tr, __u32 proto_id, const char *k
 		char pname[BTFIDS_NAME_MAX];
 		__u32 type = p->type;
 
-		if (is_implicit_arg(e, p))
+		if (btfids_is_implicit_arg(e, p))
 			break;
 		/* the name may live among the strings the edit is about to grow */
 		snprintf(pname, sizeof(pname), "%s", btfids_edit_name(e, p->name_off));

@@ -17,4 +17,11 @@ int btfids_transform(struct btfids_log *lg, const char *btf_path,
 		     const struct btfids_placeholders *ph, const struct btf *btf,
 		     struct btfids_edit *edit);
 
+/*
+ * Is @p an implicit argument (a pointer, through modifiers, to struct
+ * bpf_prog_aux or struct btf_struct_meta)? The one rule, for the rewrite
+ * and for `btfids verify`.
+ */
+bool btfids_is_implicit_arg(const struct btfids_edit *e, const struct btf_param *p);
+
 #endif /* __BTFIDS_TRANSFORM_H */
