@@ -33,8 +33,13 @@ ARCHES=${ARCHES:-"x86_64 i386 s390x"}
 FEATURES=$KERNEL_BTF_FEATURES
 
 if [ -z "${BASE_RESOLVER:-}" ]; then
-	BASE_RESOLVER=$ROOT/build/oracle/resolve_btfids
-	[ -x "$BASE_RESOLVER" ] || BASE_RESOLVER=$ROOT/build/oracle-tree/resolve_btfids
+	# the release's own resolve_btfids finishes the base (KERNEL, harness.sh)
+	case ${KERNEL:-7.2} in
+	7.2) k= ;;
+	*) k=${KERNEL//./} ;;
+	esac
+	BASE_RESOLVER=$ROOT/build/oracle$k/resolve_btfids
+	[ -x "$BASE_RESOLVER" ] || BASE_RESOLVER=$ROOT/build/oracle$k-tree/resolve_btfids
 fi
 
 die() { echo "build-fixtures: $*" >&2; exit 1; }
@@ -43,7 +48,9 @@ die() { echo "build-fixtures: $*" >&2; exit 1; }
 [ -x "$BASE_RESOLVER" ] || die "no resolve_btfids for the base link step at $BASE_RESOLVER (set BASE_RESOLVER)"
 
 # fixture name -> "units [-Dflags...]"
-FIXTURES=$(grep -v -e '^#' -e '^$' "$ROOT/tests/fixtures/list" | paste -sd ' ')
+# shellcheck source=tests/lib/harness.sh
+. "$ROOT/tests/lib/harness.sh"
+FIXTURES=$(h_fixtures)
 units_of() {
 	case $1 in
 	warn)		echo "warn_a.c warn_b.c" ;;

@@ -17,7 +17,7 @@ fixtures_ready()
 		echo "# waiting for another run over $OUT to finish" >&2
 		flock 9
 	fi
-	for t in "${PAHOLE:-$ROOT/build/tools/pahole}" "${BASE_RESOLVER:-$ROOT/build/oracle/resolve_btfids}"; do
+	for t in "${PAHOLE:-$ROOT/build/tools/pahole}" "${BASE_RESOLVER:-$H_ORACLE}"; do
 		[ -e "$t" ] && deps+=("$t")
 	done
 	if [ ! -f "$stamp" ] || [ -n "$(find "${deps[@]}" -newer "$stamp" -print -quit)" ]; then

@@ -4,7 +4,7 @@
  * resolve_btfids, so that `make RESOLVE_BTFIDS=.../btfids` works unchanged:
  *
  *   btfids [-v] [--fatal_warnings] [--btf FILE] [-b|--btf_base FILE]
- *          [--distill_base] ELF
+ *          [--distill_base] [--kernel MAJOR.MINOR] ELF
  *   btfids --patch_btfids FILE ELF
  *   btfids dump [--json] [--btf FILE] [-b|--btf_base FILE] ELF   (dump.c)
  *   btfids verify [--btf FILE] [-b|--btf_base FILE] ELF...       (verify.c)
@@ -53,15 +53,19 @@ static int usage(void)
 		"    --fatal_warnings      accepted; as in Linux 7.2, warnings do not fail\n"
 		"    --distill_base        distill the base and write <ELF>.BTF.base\n"
 		"    --patch_btfids <file> put a resolved .BTF_ids blob into <ELF>\n"
+		"    --kernel <release>    finish for this Linux release (MAJOR.MINOR); default:\n"
+		"                          $BTFIDS_KERNEL, else the object's own (linux_banner,\n"
+		"                          .modinfo vermagic); implemented: %s\n"
 		"\n"
 		"       btfids dump [--json] [--btf <file>] [-b|--btf_base <file>] <ELF object>\n"
 		"    every .BTF_ids slot and set of <ELF>, and what its value names in the BTF\n"
 		"       btfids verify [--btf <file>] [-b|--btf_base <file>] <ELF object>...\n"
-		"    check finished objects; exit 0: all hold, 1: problems, 255: unreadable\n");
+		"    check finished objects; exit 0: all hold, 1: problems, 255: unreadable\n",
+		btfids__kernels());
 	return EXIT_USAGE;
 }
 
-enum { OPT_BTF = 256, OPT_FATAL, OPT_DISTILL, OPT_PATCH };
+enum { OPT_BTF = 256, OPT_FATAL, OPT_DISTILL, OPT_PATCH, OPT_KERNEL };
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
@@ -72,6 +76,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "fatal_warnings",	no_argument,		NULL, OPT_FATAL },
 		{ "distill_base",	no_argument,		NULL, OPT_DISTILL },
 		{ "patch_btfids",	required_argument,	NULL, OPT_PATCH },
+		{ "kernel",		required_argument,	NULL, OPT_KERNEL },
 		{ "help",		no_argument,		NULL, 'h' },
 		{}
 	};
@@ -96,6 +101,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case OPT_PATCH:
 			a->patch_path = optarg;
+			break;
+		case OPT_KERNEL:
+			a->opts.kernel = optarg;
 			break;
 		default:
 			return -1;

@@ -53,6 +53,14 @@ struct btfids_opts {
 	bool distill_base;	/* distill the base BTF of split BTF */
 	btfids_log_fn log;	/* NULL: print to stderr */
 	void *log_ctx;
+	/*
+	 * The Linux release the object is finished for, "MAJOR.MINOR" (a
+	 * release candidate or stable version counts as its release). NULL:
+	 * the BTFIDS_KERNEL environment variable, else what the object says
+	 * (vmlinux's linux_banner, a module's .modinfo vermagic). A release
+	 * the pass does not implement, or none at all, fails the run.
+	 */
+	const char *kernel;
 };
 
 enum btfids_output {
@@ -67,9 +75,11 @@ struct btfids *btfids__new(const char *elf_path, const struct btfids_opts *opts)
 void btfids__free(struct btfids *b);
 
 /*
- * Read the ELF object's .BTF_ids section and placeholder symbols. An object
- * without .BTF_ids is fine (only the BTF is finished); one with .BTF_ids
- * but no symbol table is an error.
+ * Read the ELF object's .BTF_ids section and placeholder symbols, and
+ * choose the release it is finished for (opts.kernel). An object without
+ * .BTF_ids is fine (only the BTF is finished); one with .BTF_ids but no
+ * symbol table is an error, and so is a release the pass does not
+ * implement.
  */
 int btfids__collect(struct btfids *b);
 
@@ -100,6 +110,12 @@ struct btf *btfids__base_btf(const struct btfids *b);
 
 /* Number of warnings reported (unresolved or ambiguous names). */
 unsigned int btfids__warnings(const struct btfids *b);
+
+/* The releases the pass implements, as "7.2, 7.3". */
+const char *btfids__kernels(void);
+
+/* Once collected: the release the object is finished for ("7.3"), or NULL. */
+const char *btfids__kernel(const struct btfids *b);
 
 /*
  * The bytes of one output, or NULL when the run does not produce it

@@ -3,9 +3,13 @@
  * btfids.c - the context and the pipeline: the only place that holds what
  * every stage produces and hands each its inputs.
  *
- *   collect    ELF path                    -> placeholders   (collect.h)
+ *   collect    ELF path                    -> placeholders,  (collect.h)
+ *                                             release        (release.h)
  *   load       BTF files, or the host's    -> btf, base      (load.h)
- *   transform  placeholders, btf           -> edit           (transform.h)
+ *   transform  placeholders, btf           -> edit           (transform.h:
+ *                                             kfuncs from tags, 7.2; or
+ *                                             kfuncs.h: from the sets on
+ *                                             a libbpf copy, then dedup)
  *   finalize   edit                        -> final layout   (finalize.h)
  *   resolve    placeholders, final layout  -> resolved words (resolve.h)
  *   emit       resolved words              -> .BTF_ids bytes (emit.h)
@@ -27,10 +31,14 @@
 #include "emit.h"
 #include "file.h"
 #include "finalize.h"
+#include "kfuncs.h"
 #include "load.h"
 #include "log.h"
+#include "release.h"
 #include "resolve.h"
 #include "transform.h"
+
+#define KERNEL_ENV	"BTFIDS_KERNEL"
 
 struct btfids {
 	struct btfids_opts opts;
@@ -45,6 +53,11 @@ struct btfids {
 	struct btf *btf;		/* the input BTF ... */
 	struct btf *base;		/* ... and its base */
 	bool own_btf;			/* loaded from files: ours to free */
+
+	struct btf *work;		/* the BTF that kfuncs.c changes: a copy of the
+					 * host's, or the loaded btf itself */
+	bool own_work;			/* a copy: ours to free */
+	unsigned int kfunc_warnings;
 
 	bool ran;
 	struct btfids_edit edit;
@@ -97,6 +110,8 @@ void btfids__free(struct btfids *b)
 	btfids_resolved_free(&b->resolved);
 	btfids_final_free(&b->final);
 	btfids_edit_free(&b->edit);
+	if (b->own_work)
+		btf__free(b->work);
 	if (b->own_btf) {
 		btf__free(b->btf);
 		btf__free(b->base);
@@ -111,12 +126,27 @@ int btfids__collect(struct btfids *b)
 {
 	unsigned int before = b->log.nr_errors;
 
+	const char *kernel = b->opts.kernel;
+
+	if (!kernel && getenv(KERNEL_ENV) && *getenv(KERNEL_ENV))
+		kernel = getenv(KERNEL_ENV);
 	if (!b->collected) {
 		b->collected = true;
 		b->collect_err = btfids_failed(&b->log, before, b->elf_path,
-					       btfids_collect(&b->log, b->elf_path, &b->ph));
+					       btfids_collect(&b->log, b->elf_path, true, kernel,
+							      &b->ph));
 	}
 	return b->collect_err;
+}
+
+const char *btfids__kernels(void)
+{
+	return btfids_release_list();
+}
+
+const char *btfids__kernel(const struct btfids *b)
+{
+	return b->ph.release ? b->ph.release->name : NULL;
 }
 
 /* The file the messages about the input BTF name. */
@@ -169,6 +199,85 @@ int btfids__set_btf(struct btfids *b, struct btf *btf, struct btf *base)
 	return btfids_failed(&b->log, before, b->elf_path, err);
 }
 
+/* The BTF kfuncs.c may change: the loaded one is ours, the host's is copied. */
+static int take_work(struct btfids *b)
+{
+	const void *raw;
+	__u32 size;
+
+	if (b->own_btf) {
+		b->work = b->btf;
+		return 0;
+	}
+	raw = btf__raw_data(b->btf, &size);
+	b->work = raw ? btf__new_split(raw, size, b->base) : NULL;
+	if (!b->work) {
+		btfids_error(&b->log, b->btf_path, "cannot copy the BTF: %s", strerror(errno));
+		return -errno ? -errno : -ENOMEM;
+	}
+	b->own_work = true;
+	return 0;
+}
+
+/* The edit's BTF made a libbpf BTF of ours (7.2's rules with a dedup). */
+static int materialize(struct btfids *b)
+{
+	void *raw;
+	__u32 size;
+	int err;
+
+	err = btfids_edit_write_raw(&b->edit, NULL, &raw, &size);
+	if (!err) {
+		b->work = btf__new_split(raw, size, b->base);
+		err = b->work ? 0 : -errno ? -errno : -ENOMEM;
+		free(raw);
+	}
+	if (err) {
+		btfids_error(&b->log, b->btf_path, "cannot deduplicate the BTF: %s", strerror(-err));
+		return err;
+	}
+	b->own_work = true;
+	btfids_edit_free(&b->edit);
+	return 0;
+}
+
+static int dedup(struct btfids *b)
+{
+	int err = btf__dedup(b->work, NULL);
+
+	if (err)
+		btfids_error(&b->log, b->btf_path, "cannot deduplicate the BTF: %s", strerror(-err));
+	return err;
+}
+
+/* Stage 3: the release's btf2btf, and its dedup; the edit for finalize. */
+static int transform(struct btfids *b)
+{
+	const struct btfids_release *r = b->ph.release;
+	int err;
+
+	if (r->kfuncs == BTFIDS_KFUNCS_FROM_TAGS) {
+		err = btfids_transform(&b->log, b->btf_path, &b->ph, b->btf, &b->edit);
+		if (err || !r->dedup)
+			return err;
+		err = materialize(b);
+	} else {
+		err = take_work(b);
+		if (!err)
+			err = btfids_kfuncs_transform(&b->log, b->btf_path, r, &b->ph, b->work,
+						      &b->kfunc_warnings);
+	}
+	if (!err && r->dedup)
+		err = dedup(b);
+	if (err)
+		return err;
+	err = btfids_edit_init(&b->edit, b->work);
+	if (err)
+		btfids_error(&b->log, b->btf_path, "cannot edit the BTF: %s",
+			     btfids_edit_strerror(err));
+	return err;
+}
+
 static int run_stages(struct btfids *b)
 {
 	struct btfids_log *lg = &b->log;
@@ -176,7 +285,7 @@ static int run_stages(struct btfids *b)
 
 	err = btfids__collect(b);
 	if (!err)
-		err = btfids_transform(lg, b->btf_path, &b->ph, b->btf, &b->edit);
+		err = transform(b);
 	if (!err)
 		err = btfids_finalize(lg, b->btf_path, &b->edit, b->opts.distill_base, &b->final);
 	if (err || !b->ph.has_ids)
@@ -221,7 +330,7 @@ struct btf *btfids__btf(struct btfids *b)
 
 unsigned int btfids__warnings(const struct btfids *b)
 {
-	return b->resolved.warnings;
+	return b->kfunc_warnings + b->resolved.warnings;
 }
 
 const void *btfids__output(struct btfids *b, enum btfids_output which, size_t *size)

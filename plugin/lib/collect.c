@@ -91,6 +91,7 @@ void btfids_placeholders_free(struct btfids_placeholders *ph)
 		btfids_names_free(&t->names);
 	}
 	free(ph->words);
+	free(ph->at);
 	memset(ph, 0, sizeof(*ph));
 }
 
@@ -175,6 +176,14 @@ static int set_count(struct collect *c, const char *sym, enum btfids_sym_kind ki
 	return 0;
 }
 
+static int add_at(struct btfids_placeholders *ph, __u32 off, __u32 ns, __u32 name)
+{
+	if (btfids_grow(&ph->at, &ph->cap_at, ph->nr_at + 1, sizeof(*ph->at)))
+		return -ENOMEM;
+	ph->at[ph->nr_at++] = (struct btfids_at){ .off = off, .ns = ns, .name = name };
+	return 0;
+}
+
 static int add_placeholder(struct collect *c, const char *sym, __u32 off, __u64 size)
 {
 	const char *kind_str = sym + sizeof(BTF_ID_PREFIX) - 1;
@@ -230,7 +239,8 @@ static int add_placeholder(struct collect *c, const char *sym, __u32 off, __u64 
 			return err;
 	}
 	s->kind = kind;
-	return btfids_sym_add_off(s, off);
+	err = btfids_sym_add_off(s, off);
+	return err ? err : add_at(c->ph, off, placeholder_kinds[i].ns, s - t->syms);
 }
 
 /* Turn a symbol value into a checked offset into .BTF_ids. */
@@ -419,13 +429,16 @@ static int collect_elf(struct collect *c)
 	return err ? err : collect_symbols(c);
 }
 
-int btfids_collect(struct btfids_log *lg, const char *elf_path, struct btfids_placeholders *ph)
+int btfids_collect(struct btfids_log *lg, const char *elf_path, bool release, const char *kernel,
+		   struct btfids_placeholders *ph)
 {
 	struct collect c = { .lg = lg, .ph = ph };
 	int err;
 
 	memset(ph, 0, sizeof(*ph));
 	err = btfids_elf_open(lg, elf_path, &c.ef);
+	if (!err && release)
+		err = btfids_release_choose(lg, &c.ef, kernel, &ph->release);
 	if (!err)
 		err = collect_elf(&c);
 	btfids_elf_close(&c.ef);

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "bytes.h"
 #include "names.h"
+#include "release.h"
 
 /*
  * Placeholder namespaces, in the order resolve_btfids patches them. Sets
@@ -53,15 +54,38 @@ struct btfids_table {
 	__u32 nr_elf_syms;	/* id symbols seen, one name at many offsets counted each */
 };
 
+/* A placeholder symbol: where it is, and the name it has there. */
+struct btfids_at {
+	__u32 off;		/* byte offset into .BTF_ids */
+	__u32 ns;		/* enum btfids_ns */
+	__u32 name;		/* its entry in ns[ns] */
+};
+
 struct btfids_placeholders {
 	struct btfids_table ns[BTFIDS_NS_NR];
+	struct btfids_at *at;	/* every placeholder symbol, in symbol table order */
+	__u32 nr_at, cap_at;
+	const struct btfids_release *release;	/* when asked for: the object's release */
 	bool has_ids;		/* a .BTF_ids section and a symbol table */
 	bool swap;		/* the target's byte order is not the host's */
 	__u32 *words;		/* .BTF_ids as collected, host order */
 	size_t size;		/* bytes */
 };
 
-int btfids_collect(struct btfids_log *lg, const char *elf_path, struct btfids_placeholders *ph);
+/*
+ * Read @elf_path's placeholders; with @release, also choose the release
+ * the object is finished for (release.h; @kernel: the one the host named,
+ * or NULL for the object's own).
+ */
+int btfids_collect(struct btfids_log *lg, const char *elf_path, bool release, const char *kernel,
+		   struct btfids_placeholders *ph);
+
+/* The name of placeholder symbol @at. */
+static inline const char *btfids_at_name(const struct btfids_placeholders *ph,
+					 const struct btfids_at *at)
+{
+	return btfids_names_at(&ph->ns[at->ns].names, at->name);
+}
 void btfids_placeholders_free(struct btfids_placeholders *ph);
 
 /* The entry of @name (@len bytes) in @t, added if missing; NULL: -ENOMEM. */

@@ -80,6 +80,9 @@ static int note_section(struct btfids_log *lg, struct btfids_elf *ef, Elf_Scn *s
 		slot = &ef->xndx_scn, shdr = &ef->xndx_shdr, what = "extended section index tables";
 	else if (!strcmp(name, BTF_IDS_SECTION))
 		slot = &ef->ids_scn, shdr = &ef->ids_shdr, what = "sections named " BTF_IDS_SECTION;
+	else if (!strcmp(name, MODINFO_SECTION) && sh->sh_type == SHT_PROGBITS)
+		slot = &ef->modinfo_scn, shdr = &ef->modinfo_shdr,
+		what = "sections named " MODINFO_SECTION;
 	if (!slot)
 		return 0;
 	if (*slot) {

@@ -16,6 +16,7 @@
 #include "log.h"
 
 #define BTF_IDS_SECTION	".BTF_ids"
+#define MODINFO_SECTION	".modinfo"
 
 struct btfids_elf {
 	const char *path;
@@ -31,6 +32,8 @@ struct btfids_elf {
 	size_t sym_shndx;
 	Elf_Scn *xndx_scn;	/* SHT_SYMTAB_SHNDX, or NULL */
 	GElf_Shdr xndx_shdr;
+	Elf_Scn *modinfo_scn;	/* .modinfo (a module's), or NULL */
+	GElf_Shdr modinfo_shdr;
 };
 
 /* @path read-only (fd and mmap), its sections found. */

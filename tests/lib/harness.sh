@@ -45,10 +45,31 @@
 #                            parallel unless JOBS=1; output in group order
 #
 # Environment: PYTHON (default python3), KEEP=1 keeps passing cases'
-# directories (h_done removes them otherwise).
+# directories (h_done removes them otherwise), KERNEL (below).
+#
+# The Linux release under test: KERNEL=7.2 (default) or 7.3. Fixtures carry
+# no version of their own, so the tools are told it (BTFIDS_KERNEL), and
+# the references are that release's resolve_btfids:
+#   H_KERNEL        the release
+#   H_ORACLE        its unmodified resolve_btfids against our libbpf
+#   H_ORACLE_TREE   its stock build with its tree's libbpf (1.8)
 
 H_TESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-H_PY=${PYTHON:-python3}
+H_KERNEL=${KERNEL:-7.2}
+export BTFIDS_KERNEL=${BTFIDS_KERNEL-$H_KERNEL}
+case $H_KERNEL in
+7.2) H_ORACLE=$H_TESTS/../build/oracle/resolve_btfids
+     H_ORACLE_TREE=$H_TESTS/../build/oracle-tree/resolve_btfids ;;
+*)   H_ORACLE=$H_TESTS/../build/oracle${H_KERNEL//./}/resolve_btfids
+     H_ORACLE_TREE=$H_TESTS/../build/oracle${H_KERNEL//./}-tree/resolve_btfids ;;
+esac
+# python3 may be a version manager's shim that costs a process or two a
+# call: resolve the interpreter once
+if [ -z "${PYTHON:-}" ]; then
+	PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
+	export PYTHON
+fi
+H_PY=$PYTHON
 H_BTFINFO=$H_TESTS/btfinfo.py
 H_T0=$SECONDS
 
@@ -279,5 +300,10 @@ h_groups()
 	fi
 }
 
-# h_fixtures: the fixture names of tests/fixtures/list, one line
-h_fixtures() { grep -v -e '^#' -e '^$' "$H_TESTS/fixtures/list" | paste -sd ' '; }
+# h_fixtures: the fixture names of tests/fixtures/list for the release
+# under test (a name followed by releases is built for those only), one line
+h_fixtures()
+{
+	awk -v k="$H_KERNEL" '!/^#/ && NF { for (i = 2; i <= NF; i++) if ($i == k) break;
+	     if (NF == 1 || i <= NF) print $1 }' "$H_TESTS/fixtures/list" | paste -sd ' '
+}
