@@ -19,7 +19,10 @@
 # with its DWARF by eu-unstrip) and MOD_BTF1 (pahole --btf_base vmlinux),
 # both cached.
 #
-# Environment: BTFIDS ORACLE PAHOLE (tools), KVER KPKGVER (kernel),
+# Environment: BTFIDS ORACLE PAHOLE (tools), KERNEL (the release: 7.2,
+# Debian sid's 7.2.13 cloud kernel; 7.3, Debian experimental's 7.3-rc7,
+# under build/kernel73), KVER KPKGVER (kernel), REPRODUCIBLE=1 (pahole with
+# +reproducible_build, as kbuild adds with KBUILD_BUILD_TIMESTAMP),
 # MAX_IDS_MODULES (cap on modules with .BTF_ids, default 60),
 # N_PLAIN_MODULES (evenly spaced modules without .BTF_ids, default 40),
 # N_BIG_MODULES (largest modules by .BTF size, default 3).
@@ -27,16 +30,23 @@
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 declare -F progress >/dev/null || progress() { h_progress "$@"; }
 B=${BUILD:-$TOP/build}
-K=$B/kernel
+KREL=${KERNEL:-7.2}
+case $KREL in
+7.2)	K=$B/kernel
+	: "${KVER:=7.2.13+deb14-cloud-amd64}" "${KPKGVER:=7.2.13-1}"
+	KSUITE=sid KORACLE=$B/oracle/resolve_btfids ;;
+7.3)	K=$B/kernel73
+	: "${KVER:=7.3-cloud-amd64}" "${KPKGVER:=7.3~rc7-1~exp1}"
+	KSUITE=experimental KORACLE=$B/oracle73/resolve_btfids ;;
+*)	echo "tests/kernel: no Debian kernel known for Linux $KREL" >&2; exit 2 ;;
+esac
 C=$K/cache
 DL=$B/dl
 KHERE=$TOP/tests/kernel
 
 BTFIDS=${BTFIDS:-$B/btfids}
-ORACLE=${ORACLE:-$B/oracle/resolve_btfids}
+ORACLE=${ORACLE:-$KORACLE}
 PAHOLE=${PAHOLE:-$B/tools/pahole}
-KVER=${KVER:-7.2.13+deb14-cloud-amd64}
-KPKGVER=${KPKGVER:-7.2.13-1}
 MAX_IDS_MODULES=${MAX_IDS_MODULES:-60}
 N_PLAIN_MODULES=${N_PLAIN_MODULES:-40}
 N_BIG_MODULES=${N_BIG_MODULES:-3}
@@ -46,6 +56,7 @@ TOOL_TIMEOUT=${TOOL_TIMEOUT:-600}
 # shellcheck source=tests/kernel-flags.sh
 . "$TOP/tests/kernel-flags.sh"
 PAHOLE_FLAGS=("${KERNEL_PAHOLE_FLAGS[@]}")
+[ -z "${REPRODUCIBLE:-}" ] || PAHOLE_FLAGS+=(--btf_features=+reproducible_build)
 
 DBG_PKG=linux-image-$KVER-dbg
 MOD_PKG=linux-modules-$KVER
@@ -67,6 +78,8 @@ fetch_deb()
 	if [ ! -s "$deb" ]; then
 		mkdir -p "$DL"
 		(
+			APT_SUITE=$KSUITE
+			[ "$KSUITE" = sid ] || APT_ROOT=$B/apt-$KSUITE
 			# shellcheck source=/dev/null
 			. "$TOP/scripts/apt-private.sh" &&
 			apt_private_update &&

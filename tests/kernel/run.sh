@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Heavy differential test on a real kernel: Debian's 7.2 cloud kernel
-# (debug package + modules package). build/btfids must agree byte for
+# Heavy differential test on a real kernel: Debian's 7.2 or 7.3 cloud
+# kernel (KERNEL; debug package + modules package). build/btfids must agree byte for
 # byte with the reference resolve_btfids (build/oracle/resolve_btfids,
 # same libbpf) on:
 #   vmlinux        --btf vmlinux.BTF.1 vmlinux (pahole run once, cached)
@@ -27,7 +27,9 @@ set -o pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=tests/lib/harness.sh
 . "$TOP/tests/lib/harness.sh"
-W=$K/test
+# real objects name their release (linux_banner, .modinfo vermagic)
+unset BTFIDS_KERNEL
+W=$K/test${REPRODUCIBLE:+-repro}
 h_begin kernel "$W"
 pass() { h_pass "$@"; }
 fail() { h_fail "$@"; }
