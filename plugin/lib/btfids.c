@@ -45,6 +45,7 @@ struct btfids {
 	struct btfids_log log;
 	char *elf_path;
 	char *btf_path;			/* where the input BTF came from, for messages */
+	char *kernel;			/* opts.kernel, copied */
 
 	bool collected;
 	int collect_err;		/* what collecting gave, for every later call */
@@ -82,6 +83,13 @@ struct btfids *btfids__new(const char *elf_path, const struct btfids_opts *opts)
 	b->opts.sz = sizeof(b->opts);
 	b->log.opts = &b->opts;
 	b->elf_path = strdup(elf_path);
+	if (b->opts.kernel) {
+		b->opts.kernel = b->kernel = strdup(b->opts.kernel);
+		if (!b->kernel) {
+			free(b->elf_path);
+			b->elf_path = NULL;
+		}
+	}
 	if (!b->elf_path) {
 		free(b);
 		return NULL;
@@ -118,6 +126,7 @@ void btfids__free(struct btfids *b)
 	}
 	btfids_placeholders_free(&b->ph);
 	free(b->btf_path);
+	free(b->kernel);
 	free(b->elf_path);
 	free(b);
 }

@@ -109,11 +109,13 @@ bool btfids_release_consistent(const struct btfids_release *r)
 	       !r->impl_own_only;
 }
 
-/* Copy the string at @p (at most @avail bytes) into @out, cut to fit. */
+/* The first word of the string at @p (at most @avail bytes) into @out, cut to fit. */
 static void copy_text(char *out, const char *p, size_t avail)
 {
-	size_t n = strnlen(p, avail < VERSION_TEXT_MAX - 1 ? avail : VERSION_TEXT_MAX - 1);
+	size_t n = 0;
 
+	while (n < avail && n < VERSION_TEXT_MAX - 1 && p[n] && !isspace((unsigned char)p[n]))
+		n++;
 	memcpy(out, p, n);
 	out[n] = '\0';
 }

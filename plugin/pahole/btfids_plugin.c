@@ -17,9 +17,12 @@
  * into the ELF and the plugin writes ELF.BTF_ids beside it once pahole has;
  * `btfids --patch_btfids` embeds that.
  *
- * Arguments (--btf_plugin=PATH:ARGS, comma separated): verbose; and
+ * Arguments (--btf_plugin=PATH:ARGS, comma separated): verbose;
+ * kernel=MAJOR.MINOR, the Linux release the object is finished for
+ * (default: BTFIDS_KERNEL, else the object's own; see btfids.h); and
  * fatal_warnings, accepted with no effect, as resolve_btfids' flag has none
- * in Linux 7.2 (so the single run fails exactly when the two steps would).
+ * in Linux 7.2 and 7.3 (so the single run fails exactly when the two steps
+ * would).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,7 +38,11 @@
 
 struct plugin_args {
 	int verbose;
+	char *kernel;		/* kernel=, or NULL */
 };
+
+#define ARG_KERNEL	"kernel="
+
 
 /* Errors of the plugin itself, in the library's form. */
 __attribute__((format(printf, 2, 3)))
@@ -70,7 +77,17 @@ static int parse_args(const struct pahole_btf_pass *pass, struct plugin_args *pa
 			pa->verbose++;
 			continue;
 		}
-		err = plugin_err(pass, "unknown plugin argument '%s' (fatal_warnings, verbose)", tok);
+		if (!strncmp(tok, ARG_KERNEL, strlen(ARG_KERNEL))) {
+			free(pa->kernel);
+			pa->kernel = strdup(tok + strlen(ARG_KERNEL));
+			if (!pa->kernel) {
+				err = plugin_err(pass, "out of memory");
+				break;
+			}
+			continue;
+		}
+		err = plugin_err(pass, "unknown plugin argument '%s' (fatal_warnings, kernel=RELEASE, verbose)",
+				 tok);
 		break;
 	}
 	free(copy);
@@ -114,12 +131,16 @@ static int btfids_post_encode(struct pahole_btf_pass *pass, void **priv)
 	if (!PAHOLE_BTF_HAS(pass, written))
 		return plugin_err(pass, "pahole's pass structure is too old (%zu bytes)", pass->sz);
 	err = parse_args(pass, &pa);
-	if (err)
+	if (err) {
+		free(pa.kernel);
 		return err;
+	}
 	opts.verbose = pass->verbose + pa.verbose;
 	opts.distill_base = pass->distill_base && pass->base_btf;
+	opts.kernel = pa.kernel;
 
 	b = btfids__new(pass->elf_path, &opts);
+	free(pa.kernel);	/* btfids__new() keeps a copy */
 	if (!b) {
 		plugin_err(pass, "out of memory");
 		return -ENOMEM;

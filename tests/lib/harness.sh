@@ -300,6 +300,16 @@ h_groups()
 	fi
 }
 
+# h_expect KEY: row KEY of tests/fixtures/expect for the release under
+# test (its RELEASE:KEY row, else the plain one), without the key:
+# "rc warns readback funcs"; nothing if there is no row
+h_expect()
+{
+	local f=$H_TESTS/fixtures/expect row
+	row=$(grep "^$H_KERNEL:$1 " "$f" || grep "^$1 " "$f")
+	[ -z "$row" ] || printf '%s\n' "${row#* }" | sed 's/^ *//'
+}
+
 # h_fixtures: the fixture names of tests/fixtures/list for the release
 # under test (a name followed by releases is built for those only), one line
 h_fixtures()

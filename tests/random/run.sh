@@ -13,14 +13,15 @@ set -u
 TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 BUILD=${BUILD:-$TOP/build}
 BTFIDS=${BTFIDS:-$BUILD/btfids}
-ORACLE=${ORACLE:-$BUILD/oracle/resolve_btfids}
 PAHOLE=${PAHOLE:-$BUILD/tools/pahole}
 N=${RANDOM_CASES:-60}
-W=$BUILD/tests/random
 . "$TOP/tests/kernel-flags.sh"
 FEATURES=$KERNEL_BTF_FEATURES
 # shellcheck source=tests/lib/harness.sh
 . "$TOP/tests/lib/harness.sh"
+# KERNEL=7.3: against 7.3's resolve_btfids (harness.sh)
+ORACLE=${ORACLE:-$H_ORACLE}
+W=$BUILD/tests/random-$H_KERNEL
 h_begin random "$W"
 die() { h_fail setup "$*"; h_end; exit 1; }
 

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/release/run.sh - which Linux release the pass finishes. An object
+# names its release (vmlinux: linux_banner, a module: .modinfo vermagic),
+# or the user does (btfids --kernel, the plugin's kernel=, BTFIDS_KERNEL,
+# in that order of precedence); a release the pass does not implement, or
+# none at all, is refused with one line, a non-zero exit and no output.
+# And the release matters: the same input finished as 7.2 and as 7.3 gives
+# each release's own reference bytes, and different ones.
+#
+# Inputs: tests/errors/inputs/good.s (a .BTF_ids) joined with
+# tests/release/inputs/version.c built per version, relocatable (.o) and
+# linked (.so); the kfuncs73 fixture of tests/build-fixtures.sh.
+set -u
+
+TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BUILD=${BUILD:-$TOP/build}
+BTFIDS=${BTFIDS:-$BUILD/btfids}
+PAHOLE=${PAHOLE:-$BUILD/tools/pahole}
+HERE=$TOP/tests/release
+W=$BUILD/tests/release
+# shellcheck source=tests/lib/harness.sh
+. "$TOP/tests/lib/harness.sh"
+# the objects speak for themselves here, unless a case says otherwise
+unset BTFIDS_KERNEL
+h_begin release "$W"
+
+die() { h_fail setup "$*"; h_end; exit 1; }
+[ -x "$BTFIDS" ] || die "no $BTFIDS"
+P=${PAHOLE_PATCHED:-}
+case $P in "" | /*) ;; *) P=$PWD/$P ;; esac
+cd "$W" || exit 1
+
+gcc -c -o good.o "$TOP/tests/errors/inputs/good.s" &&
+	gcc -g -c "$TOP/tests/errors/inputs/types.c" -o types.o &&
+	"$PAHOLE" -J --btf_encode_detached=types.BTF.1 types.o || die "cannot build the inputs"
+B=(--btf types.BTF.1)
+
+# obj NAME CFLAGS...: NAME.o (relocatable) and NAME.so (linked), each
+# good.o's .BTF_ids with version.c built with CFLAGS
+obj()
+{
+	local name=$1
+	shift
+	{ gcc -c -o "$name.v.o" "$HERE/inputs/version.c" "$@" &&
+		ld -r -z noexecstack -o "$name.o" good.o "$name.v.o" &&
+		gcc -shared -nostdlib -Wl,-z,noexecstack -o "$name.so" "$name.o"; } \
+		>>build.log 2>&1 || die "cannot build $name: $(tail -n 3 build.log)"
+}
+
+# run ENV... -- ARGS... ELF: btfids in the environment ENV
+run()
+{
+	local envs=()
+	while [ "$1" != -- ]; do envs+=("$1"); shift; done
+	shift
+	env "${envs[@]}" "$BTFIDS" "$@" >out.txt 2>err.txt </dev/null
+}
+
+# refused CASE PATTERN ENV... -- ARGS... ELF: exit 255, one line naming
+# ELF and matching PATTERN, nothing written
+refused()
+{
+	local c=$1 pattern=$2 elf=${*: -1} why=
+	shift 2
+	rm -f "$elf".BTF*
+	run "$@"
+	local rc=$?
+	[ $rc = 255 ] || why="exit $rc, want 255"
+	[ "$(grep -c '' err.txt)" = 1 ] || why="$why; $(grep -c '' err.txt) stderr lines"
+	grep -q -- "$pattern" err.txt || why="$why; stderr lacks '$pattern'"
+	grep -q -F -- "$(basename "$elf")" err.txt || why="$why; stderr does not name $elf"
+	! ls "$elf".BTF* >/dev/null 2>&1 || why="$why; wrote $(ls "$elf".BTF*)"
+	h_check "$c" "${why#; }" "" err.txt
+}
+
+# accepted CASE RELEASE ENV... -- ARGS... ELF: exit 0, outputs written,
+# and -v says the run was for RELEASE
+accepted()
+{
+	local c=$1 rel=$2 elf=${*: -1} why=
+	shift 2
+	rm -f "$elf".BTF*
+	run "$@"
+	local rc=$?
+	[ $rc = 0 ] || why="exit $rc: $(head -c 200 err.txt)"
+	[ -s "$elf.BTF" ] && [ -s "$elf.BTF_ids" ] || why="$why; outputs missing"
+	grep -q "Linux $rel (" err.txt || why="$why; -v does not say Linux $rel"
+	h_check "$c" "${why#; }"
+}
+
+obj none
+obj banner71 -DBANNER='"7.1.0"'
+obj banner72 -DBANNER='"7.2.13+deb14-cloud-amd64"'
+obj banner73rc -DBANNER='"7.3.0-rc7"'
+obj banner74 -DBANNER='"7.4.0-rc1"'
+obj banner730 -DBANNER='"7.30.1"'
+obj vermagic73 -DVERMAGIC='"7.3-cloud-amd64 SMP preempt mod_unload modversions "'
+obj vermagic74 -DVERMAGIC='"7.4.0 SMP mod_unload "'
+obj vermagic_bad -DVERMAGIC='"x.y SMP "'
+obj both -DBANNER='"7.1.0"' -DVERMAGIC='"7.2.0 SMP "'
+
+for e in o so; do
+	# from the object
+	refused "$e/none" "no Linux release found .*name one (7.2, 7.3)" -- "${B[@]}" "none.$e"
+	refused "$e/banner-7.1" "Linux 7.1 (its linux_banner) is not a release this pass implements (7.2, 7.3)" \
+		-- "${B[@]}" "banner71.$e"
+	refused "$e/banner-7.4-rc1" "Linux 7.4 (its linux_banner) is not" -- "${B[@]}" "banner74.$e"
+	refused "$e/banner-7.30" "Linux 7.30 (its linux_banner) is not" -- "${B[@]}" "banner730.$e"
+	accepted "$e/banner-7.2.13" 7.2 -- -v "${B[@]}" "banner72.$e"
+	accepted "$e/banner-7.3-rc7" 7.3 -- -v "${B[@]}" "banner73rc.$e"
+	accepted "$e/vermagic-7.3" 7.3 -- -v "${B[@]}" "vermagic73.$e"
+	refused "$e/vermagic-7.4" "Linux 7.4 (its .modinfo vermagic) is not" -- "${B[@]}" "vermagic74.$e"
+	refused "$e/vermagic-unreadable" "Linux x.y (its .modinfo vermagic) is not" \
+		-- "${B[@]}" "vermagic_bad.$e"
+	accepted "$e/vermagic-before-banner" 7.2 -- -v "${B[@]}" "both.$e"
+done
+
+# named by the user: --kernel, then BTFIDS_KERNEL, then the object
+accepted named/option-over-object 7.3 -- -v --kernel=7.3 "${B[@]}" banner74.o
+accepted named/option-rc 7.3 -- -v --kernel 7.3-rc7 "${B[@]}" none.o
+refused named/option-7.4 "Linux 7.4 (named) is not a release this pass implements (7.2, 7.3)" \
+	-- --kernel=7.4 "${B[@]}" banner72.o
+refused named/option-7.1 "Linux 7.1 (named) is not" -- --kernel=7.1 "${B[@]}" banner72.o
+refused named/option-major-only "Linux 7 (named) is not" -- --kernel=7 "${B[@]}" banner72.o
+refused named/option-empty "Linux  (named) is not" -- --kernel= "${B[@]}" banner72.o
+accepted named/env 7.3 BTFIDS_KERNEL=7.3 -- -v "${B[@]}" none.o
+accepted named/env-over-object 7.2 BTFIDS_KERNEL=7.2 -- -v "${B[@]}" banner74.o
+refused named/env-7.9 "Linux 7.9 (named) is not" BTFIDS_KERNEL=7.9 -- "${B[@]}" banner72.o
+accepted named/option-over-env 7.2 BTFIDS_KERNEL=7.9 -- -v --kernel=7.2 "${B[@]}" none.o
+accepted named/env-empty-is-unset 7.2 BTFIDS_KERNEL= -- -v "${B[@]}" banner72.o
+
+# --patch_btfids needs no release (it only copies bytes)
+rm -f none.o.BTF*
+cp none.o patched.o && head -c 20 /dev/zero > blob
+run -- --patch_btfids blob patched.o
+h_check patch/no-release "$([ $? = 0 ] || echo "exit nonzero: $(cat err.txt)")"
+
+# The release matters: kfuncs73 finished as 7.2 and as 7.3, by btfids and
+# by each release's resolve_btfids.
+KFX=$BUILD/tests/x86_64/kfuncs73.o
+if [ -f "$KFX" ] && [ -x "$BUILD/oracle73/resolve_btfids" ] && [ -x "$BUILD/oracle/resolve_btfids" ]; then
+	for rel in 7.2 7.3; do
+		mkdir -p "k$rel/btfids" "k$rel/oracle"
+		cp "$KFX" "k$rel/btfids/x"
+		cp "$KFX" "k$rel/oracle/x"
+		o=$BUILD/oracle${rel/7.2/}/resolve_btfids
+		o=${o/oracle7.3/oracle73}
+		h_run "k$rel/btfids" 60 env BTFIDS_KERNEL=$rel "$BTFIDS" --btf "$KFX.BTF.1" x
+		h_run "k$rel/oracle" 60 "$o" --btf "$KFX.BTF.1" x
+		h_check "matters/$rel-equals-its-reference" \
+			"$(h_compare "k$rel/oracle" "k$rel/btfids" --input x)"
+	done
+	h_equal k7.2/btfids/x.BTF k7.3/btfids/x.BTF
+	h_check matters/7.2-and-7.3-differ "$([ $? = 0 ] && echo "the same BTF for both releases")"
+else
+	h_fail matters "no kfuncs73 fixture or oracles (run tests/run-diff.sh, scripts/bootstrap.sh)"
+fi
+
+# In pahole: the plugin's kernel= argument, and a refusal that fails pahole
+# before it writes anything.
+PLUGIN=${PLUGIN:-$BUILD/btfids.so}
+if [ -n "$P" ] && [ -x "$P" ]; then
+	. "$TOP/tests/kernel-flags.sh"
+	plug()	# CASE ARGS ENV...: pahole with the plugin on kfuncs73, detached
+	{
+		local c=$1 args=$2
+		shift 2
+		rm -rf "p/$c" && mkdir -p "p/$c" && cp "$KFX" "p/$c/x"
+		(cd "p/$c" && env "$@" "$P" "${KERNEL_PAHOLE_FLAGS[@]}" \
+			--btf_plugin="$PLUGIN${args:+:$args}" --btf_encode_detached=x.BTF x \
+			>out.txt 2>err.txt)
+	}
+	plug refused-7.4 kernel=7.4
+	rc=$? why=
+	[ $rc != 0 ] || why="pahole exit 0"
+	[ "$(h_files "p/refused-7.4")" = "err.txt out.txt x" ] || why="$why; wrote [$(h_files p/refused-7.4)]"
+	grep -q "btfids: .*x: Linux 7.4 (named) is not" p/refused-7.4/err.txt || why="$why; no refusal line"
+	h_check plugin/kernel=7.4-refused "${why#; }" "" p/refused-7.4/err.txt
+	plug refused-none ""
+	rc=$? why=
+	[ $rc != 0 ] || why="pahole exit 0"
+	[ "$(h_files "p/refused-none")" = "err.txt out.txt x" ] || why="$why; wrote [$(h_files p/refused-none)]"
+	grep -q "no Linux release found" p/refused-none/err.txt || why="$why; no refusal line"
+	h_check plugin/no-release-refused "${why#; }" "" p/refused-none/err.txt
+	plug arg-over-env kernel=7.3 BTFIDS_KERNEL=7.2
+	h_check plugin/kernel=7.3-over-env "$(h_equal p/arg-over-env/x.BTF k7.3/oracle/x.BTF &&
+		h_equal p/arg-over-env/x.BTF_ids k7.3/oracle/x.BTF_ids || echo "not 7.3's bytes")"
+	plug env-7.2 "" BTFIDS_KERNEL=7.2
+	h_check plugin/env-7.2 "$(h_equal p/env-7.2/x.BTF k7.2/oracle/x.BTF || echo "not 7.2's bytes")"
+else
+	h_skip plugin "PAHOLE_PATCHED not set (a pahole with dwarves-patches/ applied)"
+fi
+h_end
