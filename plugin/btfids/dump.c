@@ -23,6 +23,7 @@
 
 #include "dump.h"
 #include "ids.h"
+#include "kf.h"
 
 struct dump {
 	struct ids_object o;
@@ -146,7 +147,7 @@ static void print_entry(struct dump *d, const struct ids_group *g, __u32 e)
 			print_named_text(d, &n, v);
 		if (g->kind == BTFIDS_SYM_SET8 && fl) {
 			printf("  flags 0x%x ", fl);
-			print_flags(false, fl, ids_kf_names);
+			print_flags(false, fl, btfids_kf_names);
 		}
 		putchar('\n');
 		return;
@@ -155,7 +156,7 @@ static void print_entry(struct dump *d, const struct ids_group *g, __u32 e)
 	print_named_json(&n);
 	if (g->kind == BTFIDS_SYM_SET8) {
 		printf(", \"flags\": %u, \"flag_names\": ", fl);
-		print_flags(true, fl, ids_kf_names);
+		print_flags(true, fl, btfids_kf_names);
 	}
 	putchar('}');
 }
@@ -231,7 +232,7 @@ int btfids_dump(const struct btfids_opts *opts, const struct btfids_dump_args *a
 	struct dump d = { .json = a->json };
 	int err;
 
-	err = ids_read(&d.o, opts, a->elf_path, true);
+	err = ids_read(&d.o, opts, a->elf_path, true, false);
 	if (!err && a->base_path) {
 		d.base = ids_parse_base(a->base_path);
 		err = d.base ? 0 : -EINVAL;

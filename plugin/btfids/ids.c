@@ -19,15 +19,6 @@ const char *const ids_ns_names[BTFIDS_NS_NR] = {
 	[BTFIDS_NS_TYPEDEF] = "typedef", [BTFIDS_NS_FUNC] = "func", [BTFIDS_NS_SET] = "set",
 };
 
-/* Linux 7.2 include/linux/btf.h: the KF_* bits of a set8 entry. */
-const char *const ids_kf_names[32] = {
-	[0] = "KF_ACQUIRE", [1] = "KF_RELEASE", [2] = "KF_RET_NULL",
-	[5] = "KF_SLEEPABLE", [6] = "KF_DESTRUCTIVE", [7] = "KF_RCU",
-	[8] = "KF_ITER_NEW", [9] = "KF_ITER_NEXT", [10] = "KF_ITER_DESTROY",
-	[11] = "KF_RCU_PROTECTED", [12] = "KF_FASTCALL", [13] = "KF_ARENA_RET",
-	[14] = "KF_ARENA_ARG1", [15] = "KF_ARENA_ARG2", [16] = "KF_IMPLICIT_ARGS",
-};
-
 /* include/linux/btf_ids.h: the set8 header's flags. */
 const char *const ids_set8_names[32] = { [0] = "BTF_SET8_KFUNCS" };
 
@@ -120,14 +111,14 @@ static int collect_ns(struct ids_object *o, enum btfids_ns ns)
 }
 
 int ids_read(struct ids_object *o, const struct btfids_opts *opts, const char *elf_path,
-	     bool need_ids)
+	     bool need_ids, bool release)
 {
 	struct btfids_log lg = { .opts = opts };
 	int ns, err;
 
 	memset(o, 0, sizeof(*o));
 	o->elf_path = elf_path;
-	err = btfids_collect(&lg, elf_path, false, NULL, &o->ph);
+	err = btfids_collect(&lg, elf_path, release, opts->kernel, &o->ph);
 	if (err)
 		return btfids_failed(&lg, 0, elf_path, err);	/* a line, if collect gave none */
 	if (!o->ph.has_ids)

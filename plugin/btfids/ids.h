@@ -47,7 +47,6 @@ struct ids_named {
 };
 
 extern const char *const ids_ns_names[BTFIDS_NS_NR];
-extern const char *const ids_kf_names[32];
 extern const char *const ids_set8_names[32];
 
 /* One line "btfids: FILE: WHAT"; -EINVAL. */
@@ -55,9 +54,13 @@ int ids_error(const char *file, const char *what);
 /* Base BTF from @path (raw or ELF), or NULL after an error line. */
 struct btf *ids_parse_base(const char *path);
 
-/* .BTF_ids of @elf_path; without one, an error if @need_ids, else empty. */
+/*
+ * .BTF_ids of @elf_path; without one, an error if @need_ids, else empty.
+ * With @release, the object's release is chosen too (o->ph.release;
+ * opts->kernel names one), and one the pass does not know is an error.
+ */
 int ids_read(struct ids_object *o, const struct btfids_opts *opts, const char *elf_path,
-	     bool need_ids);
+	     bool need_ids, bool release);
 /*
  * Its BTF: @btf_path, else the ELF's .BTF, split on @base when not NULL.
  * Without @btf_path and @base, an object without a .BTF section is read

@@ -7,7 +7,8 @@
  *          [--distill_base] [--kernel MAJOR.MINOR] ELF
  *   btfids --patch_btfids FILE ELF
  *   btfids dump [--json] [--btf FILE] [-b|--btf_base FILE] ELF   (dump.c)
- *   btfids verify [--btf FILE] [-b|--btf_base FILE] ELF...       (verify.c)
+ *   btfids verify [--kernel R] [--btf FILE] [-b|--btf_base FILE] ELF...
+ *                                                                 (verify.c)
  *
  * A first argument of exactly "dump" or "verify" is the command (an ELF of
  * that name is ./dump).
@@ -59,8 +60,9 @@ static int usage(void)
 		"\n"
 		"       btfids dump [--json] [--btf <file>] [-b|--btf_base <file>] <ELF object>\n"
 		"    every .BTF_ids slot and set of <ELF>, and what its value names in the BTF\n"
-		"       btfids verify [--btf <file>] [-b|--btf_base <file>] <ELF object>...\n"
-		"    check finished objects; exit 0: all hold, 1: problems, 255: unreadable\n",
+		"       btfids verify [--kernel <release>] [--btf <file>] [-b|--btf_base <file>] <ELF object>...\n"
+		"    check finished objects against their release's rules; exit 0: all hold,\n"
+		"    1: problems, 255: unreadable (or a release not implemented)\n",
 		btfids__kernels());
 	return EXIT_USAGE;
 }
@@ -118,12 +120,14 @@ static int parse_args(int argc, char **argv, struct args *a)
 enum { OPT_JSON = 300 };
 
 /* dump's options; @many: one or more ELFs (left at argv[optind...]) */
-static int parse_dump_args(int argc, char **argv, struct btfids_dump_args *a, bool many)
+static int parse_dump_args(int argc, char **argv, struct btfids_dump_args *a, bool many,
+			   struct btfids_opts *opts)
 {
 	static const struct option longopts[] = {
 		{ "json",	no_argument,		NULL, OPT_JSON },
 		{ "btf",	required_argument,	NULL, OPT_BTF },
 		{ "btf_base",	required_argument,	NULL, 'b' },
+		{ "kernel",	required_argument,	NULL, OPT_KERNEL },
 		{ "help",	no_argument,		NULL, 'h' },
 		{}
 	};
@@ -141,6 +145,9 @@ static int parse_dump_args(int argc, char **argv, struct btfids_dump_args *a, bo
 		case 'b':
 			a->base_path = optarg;
 			break;
+		case OPT_KERNEL:
+			opts->kernel = optarg;
+			break;
 		default:
 			return -1;
 		}
@@ -156,7 +163,7 @@ static int do_dump(int argc, char **argv)
 	struct btfids_opts opts = { .sz = sizeof(opts) };
 	struct btfids_dump_args a = {};
 
-	if (parse_dump_args(argc, argv, &a, false))
+	if (parse_dump_args(argc, argv, &a, false, &opts))
 		return usage();
 	return btfids_dump(&opts, &a) ? EXIT_FAILED : 0;
 }
@@ -168,7 +175,7 @@ static int do_verify(int argc, char **argv)
 	struct btfids_dump_args d = {};
 
 	/* dump's options without --json */
-	if (parse_dump_args(argc, argv, &d, true) || d.json)
+	if (parse_dump_args(argc, argv, &d, true, &opts) || d.json)
 		return usage();
 	a.btf_path = d.btf_path;
 	a.base_path = d.base_path;

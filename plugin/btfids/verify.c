@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * verify.c - `btfids verify`: do finished objects hold what Linux 7.2
- * relies on?
+ * verify.c - `btfids verify`: do finished objects hold what their Linux
+ * release (7.2 or 7.3, release.h) relies on?
  *
- *   btfids verify [--btf FILE] [-b|--btf_base FILE] ELF...
+ *   btfids verify [--kernel R] [--btf FILE] [-b|--btf_base FILE] ELF...
  *
  * For each object, against its BTF (its .BTF, or --btf for a single
  * object; split on the base, which is parsed once for all objects):
@@ -13,7 +13,13 @@
  *     ascending, without duplicates (0 entries are warnings);
  *   - the entries of kfunc set8s (BTF_SET8_KFUNCS) are FUNCs, and those
  *     flagged KF_IMPLICIT_ARGS have a FUNC <name>_impl whose prototype is
- *     theirs plus the implicit arguments, which theirs lacks;
+ *     theirs plus the implicit arguments, which theirs lacks (from 7.3:
+ *     an own FUNC, and theirs may have arena pointers where its has plain
+ *     ones);
+ *   - from 7.3, each kfunc carries a "bpf_kfunc" decl tag, and
+ *     "bpf_fastcall" if flagged KF_FASTCALL; its arena positions
+ *     (KF_ARENA_RET, _ARG1, _ARG2, parameters named __arena or
+ *     __arena__nullable) are pointers to address_space(1);
  *   - the object's own types are sorted by name;
  *   - split BTF fits its base (see btfids_check_base_fits()).
  * One line per problem or warning on stdout, naming the object and the
@@ -32,18 +38,24 @@
 #include <bpf/btf.h>
 
 #include "ids.h"
+#include "kf.h"
 #include "load.h"
 #include "transform.h"
 #include "verify.h"
 
-#define KF_IMPLICIT_ARGS	(1U << 16)
-#define BTF_SET8_KFUNCS		(1U << 0)
-#define IMPL_SUFFIX		"_impl"
+/* FUNC ids a decl tag names, sorted: which kfuncs carry it. */
+struct tagged {
+	__u32 *ids;
+	__u32 nr;
+};
 
 struct verify {
 	struct ids_object o;
 	struct btfids_edit edit;	/* of o.btf: the transform's implicit-argument rule */
 	bool have_edit;
+	const struct btfids_release *r;	/* the object's release */
+	__u32 start;			/* its first own type */
+	struct tagged kfunc_tag, fastcall_tag;
 	unsigned int problems, warnings;
 };
 
@@ -104,27 +116,78 @@ static const struct btf_type *proto_of(const struct btf *btf, const struct btf_t
 	return p && btf_is_func_proto(p) ? p : NULL;
 }
 
+/* Is @id a pointer to address_space(1) (a type attribute)? Then *target is what it is on. */
+static bool arena_ptr(const struct btf *btf, __u32 id, __u32 *target)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id), *tag;
+
+	if (!t || !btf_is_ptr(t))
+		return false;
+	tag = btf__type_by_id(btf, t->type);
+	if (!tag || !btf_is_type_tag(tag) || !btf_kflag(tag) ||
+	    strcmp(btf__name_by_offset(btf, tag->name_off) ?: "", BTFIDS_ATTR_ARENA))
+		return false;
+	*target = tag->type;
+	return true;
+}
+
+static bool is_arena_ptr(const struct btf *btf, __u32 id)
+{
+	__u32 target;
+
+	return arena_ptr(btf, id, &target);
+}
+
+/* Type @a of a kfunc's prototype as type @b of its _impl's (arena aside). */
+static bool same_type(const struct btf *btf, __u32 a, __u32 b)
+{
+	const struct btf_type *pb = btf__type_by_id(btf, b);
+	__u32 target;
+
+	return a == b || (arena_ptr(btf, a, &target) && pb && btf_is_ptr(pb) && pb->type == target);
+}
+
 /* Same return type, and @full's parameters are @stripped's and more. */
-static const char *impl_mismatch(const struct btfids_edit *e, const struct btf_type *stripped,
+static const char *impl_mismatch(const struct verify *v, const struct btf_type *stripped,
 				 const struct btf_type *full)
 {
 	const struct btf_param *ps = btf_params(stripped), *pf = btf_params(full);
 	__u32 i, ns = btf_vlen(stripped), nf = btf_vlen(full);
+	const struct btf *btf = v->o.btf;
 
 	for (i = 0; i < ns; i++) {
-		if (btfids_is_implicit_arg(e, &ps[i]))
+		if (btfids_is_implicit_arg(&v->edit, &ps[i]))
 			return "its prototype still has an implicit argument";
 	}
 	if (nf < ns)
 		return "the _impl prototype has fewer arguments than its own";
-	if (stripped->type != full->type)
+	if (!(v->r->arena_attrs ? same_type(btf, stripped->type, full->type) :
+	      stripped->type == full->type))
 		return "the _impl prototype returns another type";
 	/* what follows them is the implicit arguments, or a legacy void *meta__ign */
 	for (i = 0; i < ns; i++) {
-		if (ps[i].type != pf[i].type)
+		if (!(v->r->arena_attrs ? same_type(btf, ps[i].type, pf[i].type) :
+		      ps[i].type == pf[i].type))
 			return "the _impl prototype's arguments differ from its own";
 	}
 	return NULL;
+}
+
+/* The FUNC named @name: among own types only from 7.3, else the lowest id. */
+static int find_func(const struct verify *v, const char *name)
+{
+	const struct btf *btf = v->o.btf;
+	__u32 id, n = btf__type_cnt(btf);
+
+	if (!v->r->impl_own_only)
+		return btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+	for (id = v->start; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (btf_is_func(t) && !strcmp(btf__name_by_offset(btf, t->name_off) ?: "", name))
+			return id;
+	}
+	return -ENOENT;
 }
 
 static void check_implicit(struct verify *v, const char *set, __u32 id)
@@ -132,11 +195,11 @@ static void check_implicit(struct verify *v, const char *set, __u32 id)
 	const struct btf *btf = v->o.btf;
 	const struct btf_type *t = btf__type_by_id(btf, id), *impl, *ps, *pf;
 	const char *name = btf__name_by_offset(btf, t->name_off), *why;
-	char impl_name[BTFIDS_NAME_MAX + sizeof(IMPL_SUFFIX)];
+	char impl_name[BTFIDS_NAME_MAX + sizeof(BTFIDS_IMPL_SUFFIX)];
 	int impl_id;
 
-	snprintf(impl_name, sizeof(impl_name), "%s" IMPL_SUFFIX, name);
-	impl_id = btf__find_by_name_kind(btf, impl_name, BTF_KIND_FUNC);
+	snprintf(impl_name, sizeof(impl_name), "%s" BTFIDS_IMPL_SUFFIX, name);
+	impl_id = find_func(v, impl_name);
 	if (impl_id <= 0) {
 		report(v, true, "set8 %s: kfunc %s is KF_IMPLICIT_ARGS but there is no FUNC %s",
 		       set, name, impl_name);
@@ -145,12 +208,91 @@ static void check_implicit(struct verify *v, const char *set, __u32 id)
 	impl = btf__type_by_id(btf, impl_id);
 	ps = proto_of(btf, t);
 	pf = proto_of(btf, impl);
-	why = !ps || !pf ? "a FUNC without a prototype" : impl_mismatch(&v->edit, ps, pf);
+	why = !ps || !pf ? "a FUNC without a prototype" : impl_mismatch(v, ps, pf);
 	if (why)
 		report(v, true, "set8 %s: kfunc %s (KF_IMPLICIT_ARGS): %s", set, name, why);
 	else if (btf_vlen(pf) == btf_vlen(ps))
 		report(v, false, "set8 %s: kfunc %s is KF_IMPLICIT_ARGS without an implicit argument",
 		       set, name);
+}
+
+/* --- what resolve_btfids writes for each kfunc (7.3 on) --- */
+
+static bool tagged_has(const struct tagged *tg, __u32 id)
+{
+	__u32 lo = 0, hi = tg->nr;
+
+	while (lo < hi) {
+		__u32 mid = (lo + hi) / 2;
+
+		if (tg->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < tg->nr && tg->ids[lo] == id;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The FUNCs that decl tags named @name (whole-function, not attributes) name. */
+static int collect_tagged(const struct verify *v, const char *name, struct tagged *tg)
+{
+	const struct btf *btf = v->o.btf;
+	__u32 id, n = btf__type_cnt(btf);
+
+	tg->ids = malloc((n - v->start + 1) * sizeof(*tg->ids));
+	if (!tg->ids)
+		return -ENOMEM;
+	for (id = v->start; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (btf_is_decl_tag(t) && !btf_kflag(t) && btf_decl_tag(t)->component_idx == -1 &&
+		    !strcmp(btf__name_by_offset(btf, t->name_off) ?: "", name))
+			tg->ids[tg->nr++] = t->type;
+	}
+	qsort(tg->ids, tg->nr, sizeof(*tg->ids), cmp_u32);
+	return 0;
+}
+
+static void check_tags(struct verify *v, const char *set, __u32 id, const char *name,
+		       __u32 flags)
+{
+	if (!tagged_has(&v->kfunc_tag, id))
+		report(v, true, "set8 %s: kfunc %s has no \"%s\" decl tag", set, name,
+		       BTFIDS_TAG_KFUNC);
+	if ((flags & BTFIDS_KF_FASTCALL) && !tagged_has(&v->fastcall_tag, id))
+		report(v, true, "set8 %s: kfunc %s is KF_FASTCALL but has no \"%s\" decl tag", set,
+		       name, BTFIDS_TAG_FASTCALL);
+}
+
+/* Arena positions: flagged, or named so; each must point to address_space(1). */
+static void check_arena(struct verify *v, const char *set, const struct btf_type *func,
+			const char *name, __u32 flags)
+{
+	const struct btf_type *proto = proto_of(v->o.btf, func);
+	const struct btf_param *p;
+	__u32 i;
+
+	if (!proto)
+		return;		/* check_implicit() or the kernel says so */
+	if ((flags & BTFIDS_KF_ARENA_RET) && !is_arena_ptr(v->o.btf, proto->type))
+		report(v, true, "set8 %s: kfunc %s (KF_ARENA_RET): returns no %s pointer", set,
+		       name, BTFIDS_ATTR_ARENA);
+	for (i = 0, p = btf_params(proto); i < btf_vlen(proto); i++, p++) {
+		bool want = (i == 0 && (flags & BTFIDS_KF_ARENA_ARG1)) ||
+			    (i == 1 && (flags & BTFIDS_KF_ARENA_ARG2)) ||
+			    btfids_is_arena_param_name(btf__name_by_offset(v->o.btf, p->name_off));
+
+		if (want && !is_arena_ptr(v->o.btf, p->type))
+			report(v, true, "set8 %s: kfunc %s: argument %u is no %s pointer", set,
+			       name, i + 1, BTFIDS_ATTR_ARENA);
+	}
 }
 
 static void check_entry(struct verify *v, const struct ids_group *g, bool kfuncs, __u32 e,
@@ -172,10 +314,16 @@ static void check_entry(struct verify *v, const struct ids_group *g, bool kfuncs
 	if (!kfuncs || !v->o.btf)
 		return;
 	t = btf__type_by_id(v->o.btf, id);
-	if (!btf_is_func(t))
+	if (!btf_is_func(t)) {
 		report(v, true, "set8 %s: entry [%u] is %s %s, not a FUNC", g->name, e, n.kind, n.name);
-	else if (flags & KF_IMPLICIT_ARGS)
+		return;
+	}
+	if (flags & BTFIDS_KF_IMPLICIT_ARGS)
 		check_implicit(v, g->name, id);
+	if (v->r->emit_kfunc_tags)
+		check_tags(v, g->name, id, n.name, flags);
+	if (v->r->arena_attrs)
+		check_arena(v, g->name, t, n.name, flags);
 }
 
 static void check_group(struct verify *v, const struct ids_group *g)
@@ -190,7 +338,7 @@ static void check_group(struct verify *v, const struct ids_group *g)
 	}
 	if (g->kind == BTFIDS_SYM_SET8)
 		ids_word(&v->o, g->off + 4, &hflags);
-	kfuncs = g->kind == BTFIDS_SYM_SET8 && (hflags & BTF_SET8_KFUNCS);
+	kfuncs = g->kind == BTFIDS_SYM_SET8 && (hflags & BTFIDS_SET8_KFUNCS);
 	if (cnt != g->room)
 		report(v, true, "%s %s: count %u, its symbol has room for %u", kind, g->name, cnt,
 		       g->room);
@@ -251,13 +399,19 @@ static int verify_one(struct verify *v, const struct btfids_opts *opts, const ch
 
 	if (is_base(elf, base_path))
 		base = NULL;
-	err = ids_read(&v->o, opts, elf, false);
+	err = ids_read(&v->o, opts, elf, false, true);
 	if (!err)
 		err = ids_load_btf(&v->o, btf_path, base);
 	if (!err && !v->o.btf)
 		err = ids_error(elf, "no .BTF section (give --btf)");
 	if (err)
 		return err;
+	v->r = v->o.ph.release;
+	v->start = base ? btf__type_cnt(base) : 1;
+	if (v->r->emit_kfunc_tags &&
+	    (collect_tagged(v, BTFIDS_TAG_KFUNC, &v->kfunc_tag) ||
+	     collect_tagged(v, BTFIDS_TAG_FASTCALL, &v->fastcall_tag)))
+		return ids_error(elf, "out of memory");
 	err = btfids_edit_init(&v->edit, v->o.btf);
 	if (err)
 		return ids_error(btf_path ?: elf, btfids_edit_strerror(err));
@@ -294,6 +448,8 @@ int btfids_verify(const struct btfids_opts *opts, const struct btfids_verify_arg
 		bad_objs += v.problems > 0;
 		if (v.have_edit)
 			btfids_edit_free(&v.edit);
+		free(v.kfunc_tag.ids);
+		free(v.fastcall_tag.ids);
 		ids_free(&v.o);
 	}
 	btf__free(base);

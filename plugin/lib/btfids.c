@@ -38,8 +38,6 @@
 #include "resolve.h"
 #include "transform.h"
 
-#define KERNEL_ENV	"BTFIDS_KERNEL"
-
 struct btfids {
 	struct btfids_opts opts;
 	struct btfids_log log;
@@ -135,15 +133,11 @@ int btfids__collect(struct btfids *b)
 {
 	unsigned int before = b->log.nr_errors;
 
-	const char *kernel = b->opts.kernel;
-
-	if (!kernel && getenv(KERNEL_ENV) && *getenv(KERNEL_ENV))
-		kernel = getenv(KERNEL_ENV);
 	if (!b->collected) {
 		b->collected = true;
 		b->collect_err = btfids_failed(&b->log, before, b->elf_path,
-					       btfids_collect(&b->log, b->elf_path, true, kernel,
-							      &b->ph));
+					       btfids_collect(&b->log, b->elf_path, true,
+							      b->opts.kernel, &b->ph));
 	}
 	return b->collect_err;
 }

@@ -45,6 +45,7 @@ const struct btfids_release btfids_releases[] = {
 
 const unsigned int btfids_nr_releases = sizeof(btfids_releases) / sizeof(btfids_releases[0]);
 
+#define KERNEL_ENV	"BTFIDS_KERNEL"
 #define BANNER_SYMBOL	"linux_banner"
 #define BANNER_PREFIX	"Linux version "
 #define VERMAGIC_KEY	"vermagic="
@@ -93,8 +94,8 @@ int btfids_release_parse(const char *s, int *major, int *minor)
 {
 	if (parse_number(&s, major) || *s++ != '.' || parse_number(&s, minor))
 		return -EINVAL;
-	/* "7.30" must not read as 7.3: the number ends at a non-digit */
-	return isdigit((unsigned char)*s) ? -EINVAL : 0;
+	/* "7.30" must not read as 7.3, nor "7.3a" as anything */
+	return *s && !strchr(".-+~_", *s) ? -EINVAL : 0;
 }
 
 /*
@@ -232,6 +233,8 @@ int btfids_release_choose(struct btfids_log *lg, const struct btfids_elf *ef, co
 	int major, minor;
 
 	*out = NULL;
+	if (!named && getenv(KERNEL_ENV) && *getenv(KERNEL_ENV))
+		named = getenv(KERNEL_ENV);
 	if (named) {
 		copy_text(text, named, strlen(named));
 	} else if (ef->modinfo_scn && !read_vermagic(ef, text)) {

@@ -58,10 +58,11 @@ int btfids_release_parse(const char *s, int *major, int *minor);
 bool btfids_release_consistent(const struct btfids_release *r);
 
 /*
- * The release @ef belongs to: @named if not NULL (the host's option, or
- * the BTFIDS_KERNEL environment variable), else what the object says: a
- * module's .modinfo "vermagic=", vmlinux's linux_banner. One that is not
- * a row, or none found, is an error naming what was found and the rows.
+ * The release @ef belongs to: @named if not NULL (the host's option), else
+ * the BTFIDS_KERNEL environment variable if set and not empty, else what
+ * the object says: a module's .modinfo "vermagic=", vmlinux's
+ * linux_banner. One that is not a row, or none found, is an error naming
+ * what was found and the rows.
  */
 int btfids_release_choose(struct btfids_log *lg, const struct btfids_elf *ef, const char *named,
 			  const struct btfids_release **out);

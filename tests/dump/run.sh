@@ -200,6 +200,41 @@ why=
 grep -q "3 objects: 1 with problems" "$W/verify-many/out" || why="summary: $(tail -n 1 "$W/verify-many/out")"
 h_check verify/many-summary "$why"
 
+# Linux 7.3's rules: kfuncs73 built with 7.3's pahole flags, finished for
+# 7.3 (clean) and for 7.2 (no kfunc tags, no arena pointers, the _impl
+# rule not met), each verified as 7.3; by 7.2's rules the 7.2 one lacks
+# its _impl too (7.2 found no tagged kfunc to rewrite); a release verify
+# does not implement is refused
+F73=$BUILD/tests73/x86_64/kfuncs73.o
+if (export KERNEL=7.3 OUT=$BUILD/tests73 TESTS=$TOP/tests ROOT=$TOP
+    . "$TOP/tests/fixtures-ready.sh" && fixtures_ready "$W/fixtures73.log"); then
+	for rel in 7.3 7.2; do
+		finish "k73-as-$rel" "$F73" --kernel="$rel" --btf "$F73.BTF.1" ||
+			h_fail "verify/7.3/finish-$rel" "cannot finish kfuncs73 as $rel"
+	done
+	d=$W/k73-as-7.3
+	verify_case 7.3/clean 0 "" --kernel=7.3 --btf "$d/x.BTF" "$d/x"
+	d=$W/k73-as-7.2
+	verify_case 7.3/no-kfunc-tag 1 "kfunc k3_fast has no \"bpf_kfunc\" decl tag" \
+		--kernel=7.3 --btf "$d/x.BTF" "$d/x"
+	for pat in "kfunc k3_fast is KF_FASTCALL but has no \"bpf_fastcall\" decl tag" \
+		   "kfunc k3_ret (KF_ARENA_RET): returns no address_space(1) pointer" \
+		   "kfunc k3_arg2: argument 2 is no address_space(1) pointer" \
+		   "kfunc k3_named: argument 2 is no address_space(1) pointer" \
+		   "kfunc k3_combo is KF_IMPLICIT_ARGS but there is no FUNC k3_combo_impl"; do
+		grep -q -F -- "$pat" "$W/verify-7.3_no-kfunc-tag/out"
+		h_check "verify/7.3/as-7.2: ${pat%% *} ${pat#* }" \
+			"$([ $? = 0 ] || echo "no line '$pat'")"
+	done
+	verify_case 7.3/as-7.2-by-7.2-rules 1 "kfunc k3_combo is KF_IMPLICIT_ARGS but there is no FUNC k3_combo_impl" \
+		--kernel=7.2 --btf "$d/x.BTF" "$d/x"
+	verify_case 7.3/release-7.4 255 "" --kernel=7.4 --btf "$d/x.BTF" "$d/x"
+	grep -q "Linux 7.4 (named) is not a release" "$W/verify-7.3_release-7.4/err"
+	h_check verify/7.3/release-7.4-line "$([ $? = 0 ] || echo "no refusal line")"
+else
+	h_fail verify/7.3 "cannot build the 7.3 fixtures: $(tail -n 3 "$W/fixtures73.log")"
+fi
+
 # errors: exit 255 and one line naming the file
 expect_error()
 {

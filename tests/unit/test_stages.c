@@ -23,6 +23,8 @@
 #include "emit.h"
 #include "file.h"
 #include "finalize.h"
+#include "kfuncs.h"
+#include "release.h"
 #include "resolve.h"
 #include "transform.h"
 
@@ -50,7 +52,9 @@ static void capture_log(void *ctx, enum btfids_log_level level, const char *fmt,
 	vsnprintf(log_buf + len, sizeof(log_buf) - len, fmt, args);
 }
 
-static struct btfids_opts test_opts = { .sz = sizeof(test_opts), .log = capture_log };
+/* crafted objects carry no release: they name theirs */
+static struct btfids_opts test_opts = { .sz = sizeof(test_opts), .log = capture_log,
+					.kernel = "7.2" };
 static struct btfids_log lg = { .opts = &test_opts };
 
 /* A placeholder table with @n words, as collect would hand it on. */
@@ -80,6 +84,9 @@ static struct btfids_sym *add_sym(struct btfids_placeholders *ph, enum btfids_ns
 		btfids_sym_add_off(s, offs[i]);
 		if (kind == BTFIDS_SYM_ID)
 			ph->ns[ns].nr_elf_syms++;
+		ph->at = realloc(ph->at, (ph->nr_at + 1) * sizeof(*ph->at));
+		ph->at[ph->nr_at++] = (struct btfids_at){ .off = offs[i], .ns = ns,
+							  .name = s - ph->ns[ns].syms };
 	}
 	return s;
 }
@@ -609,6 +616,221 @@ static void test_files(void)
 	CHECK(system(path) == 0, "cleanup");
 }
 
+
+/* The release rows, and how a version string reads. */
+static void test_release(void)
+{
+	static const struct { const char *s; int major, minor; } ok[] = {
+		{ "7.3", 7, 3 }, { "7.3.0-rc7", 7, 3 }, { "7.2.13+deb14-cloud-amd64", 7, 2 },
+		{ "7.3-cloud-amd64", 7, 3 }, { "7.30", 7, 30 }, { "10.1.2", 10, 1 },
+	};
+	static const char *const bad[] = { "7", "x.y", "7.", ".3", "", "12345.1", "7.3a" };
+	int major, minor;
+	unsigned int i;
+
+	current = "release";
+	for (i = 0; i < btfids_nr_releases; i++)
+		CHECK(btfids_release_consistent(&btfids_releases[i]) &&
+		      btfids_release_find(btfids_releases[i].major, btfids_releases[i].minor) ==
+		      &btfids_releases[i], "row %s is consistent and found", btfids_releases[i].name);
+	CHECK(!strcmp(btfids_release_list(), "7.2, 7.3"), "list: %s", btfids_release_list());
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		CHECK(!btfids_release_parse(ok[i].s, &major, &minor) && major == ok[i].major &&
+		      minor == ok[i].minor, "'%s' is %d.%d", ok[i].s, ok[i].major, ok[i].minor);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(btfids_release_parse(bad[i], &major, &minor), "'%s' is refused", bad[i]);
+	CHECK(!btfids_release_find(7, 1) && !btfids_release_find(7, 4), "7.1 and 7.4 are not rows");
+	/* a row that finds kfuncs from tags cannot emit tags: the 7.2 stage would not */
+	CHECK(!btfids_release_consistent(&(struct btfids_release){
+		      .kfuncs = BTFIDS_KFUNCS_FROM_TAGS, .emit_kfunc_tags = true }),
+	      "tags and emitting tags do not go together");
+}
+
+/*
+ * A kfunc set for kfuncs.c: 'k' (KF_IMPLICIT_ARGS | KF_FASTCALL |
+ * KF_ARENA_ARG1, in two sets with flags that agree or not), 'a'
+ * (KF_ARENA_RET, a parameter named p__arena). Types: int, struct s,
+ * struct bpf_prog_aux, pointers to them; k(s *o, int n, aux *aux) and
+ * a(s *p__arena) returning s *.
+ */
+struct kf_case {
+	struct btf *base, *btf;
+	struct btfids_placeholders ph;
+	int k, a;
+};
+
+static void kf_case_init(struct kf_case *c, __u32 second_flags, bool impl_in_base)
+{
+	/* set8 "s1": k, a; set8 "s2": k again */
+	const __u32 w[] = { 2, 1, 0, (1 << 16) | (1 << 12) | (1 << 14), 0, 1 << 13,
+			    1, 1, 0, second_flags };
+	static const __u32 o_s1[] = { 0 }, o_k1[] = { 8 }, o_a[] = { 16 }, o_s2[] = { 24 },
+			   o_k2[] = { 32 };
+	int i, s, aux, ps, paux, pk, pa;
+
+	memset(c, 0, sizeof(*c));
+	c->base = btf__new_empty();
+	i = btf__add_int(c->base, "int", 4, BTF_INT_SIGNED);
+	s = btf__add_struct(c->base, "s", 0);
+	aux = btf__add_struct(c->base, "bpf_prog_aux", 0);
+	ps = btf__add_ptr(c->base, s);
+	paux = btf__add_ptr(c->base, aux);
+	if (impl_in_base)
+		btf__add_func(c->base, "k_impl", BTF_FUNC_GLOBAL,
+			      btf__add_func_proto(c->base, i));
+	c->btf = btf__new_empty_split(c->base);
+	pk = btf__add_func_proto(c->btf, i);
+	btf__add_func_param(c->btf, "o", ps);
+	btf__add_func_param(c->btf, "n", i);
+	btf__add_func_param(c->btf, "aux", paux);
+	c->k = btf__add_func(c->btf, "k", BTF_FUNC_GLOBAL, pk);
+	pa = btf__add_func_proto(c->btf, ps);
+	btf__add_func_param(c->btf, "p__arena", ps);
+	c->a = btf__add_func(c->btf, "a", BTF_FUNC_GLOBAL, pa);
+	init_ph(&c->ph, w, sizeof(w) / 4);
+	add_sym(&c->ph, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "s1", o_s1, 1)->cnt = 2;
+	add_sym(&c->ph, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "k", o_k1, 1);
+	add_sym(&c->ph, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "a", o_a, 1);
+	add_sym(&c->ph, BTFIDS_NS_SET, BTFIDS_SYM_SET8, "s2", o_s2, 1)->cnt = 1;
+	add_sym(&c->ph, BTFIDS_NS_FUNC, BTFIDS_SYM_ID, "k", o_k2, 1);
+}
+
+static void kf_case_free(struct kf_case *c)
+{
+	btfids_placeholders_free(&c->ph);
+	btf__free(c->btf);
+	btf__free(c->base);
+}
+
+static int count_tags(const struct btf *btf, int id, const char *tag)
+{
+	int n = 0, i, cnt = btf__type_cnt(btf);
+
+	for (i = 1; i < cnt; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, i);
+
+		n += btf_is_decl_tag(t) && (int)t->type == id &&
+		     !strcmp(btf__name_by_offset(btf, t->name_off), tag);
+	}
+	return n;
+}
+
+/* Does pointer type @id point to address_space(1)? */
+static bool arena_ptr(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	t = t && btf_is_ptr(t) ? btf__type_by_id(btf, t->type) : NULL;
+	return t && btf_is_type_tag(t) && btf_kflag(t) &&
+	       !strcmp(btf__name_by_offset(btf, t->name_off), "address_space(1)");
+}
+
+static int run_kfuncs(struct kf_case *c, const struct btfids_release *r, unsigned int *warnings)
+{
+	log_buf[0] = 0;
+	return btfids_kfuncs_transform(&lg, "crafted.btf", r, &c->ph, c->btf, warnings);
+}
+
+/* Each switch of a release row that kfuncs.c carries out, one at a time. */
+static void test_kfunc_switches(void)
+{
+	struct btfids_release r = *btfids_release_find(7, 3);
+	const struct btf_type *k, *a, *p;
+	unsigned int warnings = 0;
+	struct kf_case c;
+
+	current = "kfunc switches";
+	kf_case_init(&c, (1 << 16) | (1 << 12) | (1 << 14), false);
+	CHECK(!run_kfuncs(&c, &r, &warnings) && !warnings, "7.3: %s", log_buf);
+	CHECK(count_tags(c.btf, c.k, "bpf_kfunc") == 1 && count_tags(c.btf, c.a, "bpf_kfunc") == 1,
+	      "one bpf_kfunc tag per kfunc, however many sets list it");
+	CHECK(count_tags(c.btf, c.k, "bpf_fastcall") == 1 && !count_tags(c.btf, c.a, "bpf_fastcall"),
+	      "bpf_fastcall on the KF_FASTCALL kfunc only");
+	CHECK(count_tags(c.btf, find_func(c.btf, "k_impl"), "bpf_fastcall") == 1 &&
+	      !count_tags(c.btf, find_func(c.btf, "k_impl"), "bpf_kfunc"),
+	      "k_impl gets bpf_fastcall, not bpf_kfunc");
+	k = btf__type_by_id(c.btf, btf__type_by_id(c.btf, c.k)->type);
+	a = btf__type_by_id(c.btf, btf__type_by_id(c.btf, c.a)->type);
+	CHECK(btf_vlen(k) == 2 && arena_ptr(c.btf, btf_params(k)[0].type) &&
+	      !arena_ptr(c.btf, btf_params(k)[1].type),
+	      "k: implicit argument dropped, then KF_ARENA_ARG1 on its first");
+	CHECK(arena_ptr(c.btf, a->type) && arena_ptr(c.btf, btf_params(a)[0].type),
+	      "a: KF_ARENA_RET and the p__arena parameter");
+	p = btf__type_by_id(c.btf, btf__type_by_id(c.btf, find_func(c.btf, "k_impl"))->type);
+	CHECK(btf_vlen(p) == 3 && !arena_ptr(c.btf, btf_params(p)[0].type),
+	      "k_impl keeps the original prototype");
+	kf_case_free(&c);
+
+	r.emit_kfunc_tags = false;
+	r.arena_attrs = false;
+	kf_case_init(&c, (1 << 16) | (1 << 12) | (1 << 14), false);
+	CHECK(!run_kfuncs(&c, &r, &warnings), "tags and arena off: %s", log_buf);
+	CHECK(!count_tags(c.btf, c.k, "bpf_kfunc") && !count_tags(c.btf, c.k, "bpf_fastcall"),
+	      "emit_kfunc_tags off: no tags");
+	a = btf__type_by_id(c.btf, btf__type_by_id(c.btf, c.a)->type);
+	CHECK(!arena_ptr(c.btf, a->type) && find_func(c.btf, "k_impl") > 0,
+	      "arena_attrs off: no attributes; the implicit-args rewrite stays");
+	kf_case_free(&c);
+
+	r = *btfids_release_find(7, 3);
+	kf_case_init(&c, 1 << 7, false);
+	CHECK(run_kfuncs(&c, &r, &warnings) == -EINVAL && strstr(log_buf, "kfunc k has other flags"),
+	      "flags_must_agree: refused: %s", log_buf);
+	kf_case_free(&c);
+	r.flags_must_agree = false;
+	kf_case_init(&c, 1 << 7, false);
+	CHECK(!run_kfuncs(&c, &r, &warnings) && find_func(c.btf, "k_impl") < 0 &&
+	      !count_tags(c.btf, c.k, "bpf_fastcall"),
+	      "flags_must_agree off: the first set's flags win (s2: sets by name descending): %s",
+	      log_buf);
+	kf_case_free(&c);
+
+	r = *btfids_release_find(7, 3);
+	kf_case_init(&c, (1 << 16) | (1 << 12) | (1 << 14), true);
+	CHECK(!run_kfuncs(&c, &r, &warnings) && count_funcs(c.btf, "k_impl") == 2,
+	      "impl_own_only: the base's k_impl does not count, an own one is added");
+	kf_case_free(&c);
+	r.impl_own_only = false;
+	kf_case_init(&c, (1 << 16) | (1 << 12) | (1 << 14), true);
+	CHECK(!run_kfuncs(&c, &r, &warnings) && count_funcs(c.btf, "k_impl") == 1,
+	      "impl_own_only off: the base's k_impl counts, none is added");
+	kf_case_free(&c);
+}
+
+/* The dedup switch: 7.3 folds split types that repeat the base, 7.2 does not. */
+static void test_dedup_switch(void)
+{
+	char dir[] = "/tmp/btfids-unit-XXXXXX", elf[256];
+	const char *rel[] = { "7.2", "7.3" };
+	struct btf *base = btf__new_empty(), *btf, *out;
+	struct btfids_opts o = test_opts;
+	struct btfids *b;
+	int i, n[2] = {};
+
+	current = "dedup switch";
+	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+	snprintf(elf, sizeof(elf), "%s/m.ko", dir);
+	CHECK(!write_empty_elf(elf), "an ELF without sections");
+	btf__add_int(base, "int", 4, BTF_INT_SIGNED);
+	btf = btf__new_empty_split(base);
+	btf__add_int(btf, "int", 4, BTF_INT_SIGNED);	/* the base's again */
+	btf__add_typedef(btf, "u", btf__type_cnt(base));
+	for (i = 0; i < 2; i++) {
+		o.kernel = rel[i];
+		b = btfids__new(elf, &o);
+		log_buf[0] = 0;
+		CHECK(b && !btfids__set_btf(b, btf, base) && !btfids__run(b), "%s: %s", rel[i], log_buf);
+		out = b ? btfids__btf(b) : NULL;
+		n[i] = out ? (int)(btf__type_cnt(out) - btf__type_cnt(base)) : -1;
+		btfids__free(b);
+	}
+	CHECK(n[0] == 2 && n[1] == 1, "own types: 7.2 keeps 2, 7.3 dedups to 1 (%d, %d)", n[0], n[1]);
+	btf__free(btf);
+	btf__free(base);
+	snprintf(elf, sizeof(elf), "rm -rf '%s'", dir);
+	CHECK(system(elf) == 0, "cleanup");
+}
+
 int main(void)
 {
 	test_names();
@@ -620,6 +842,9 @@ int main(void)
 	test_emit();
 	test_prepare_commit();
 	test_files();
+	test_release();
+	test_kfunc_switches();
+	test_dedup_switch();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
