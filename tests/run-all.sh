@@ -67,6 +67,7 @@ K73=(KERNEL=7.3 OUT="$BUILD/tests73")
 run_suite differential-7.3 env "${K73[@]}" bash "$TOP/tests/run-diff.sh"
 run_suite random-7.3 env "${K73[@]}" bash "$TOP/tests/random/run.sh"
 run_suite plugin-7.3 env "${K73[@]}" WORK="$BUILD/tests73/plugin" bash "$TOP/tests/plugin/run.sh"
+run_suite integration-7.3 env "${K73[@]}" bash "$TOP/tests/integration/gen-btf.sh"
 # libbpf 1.8 (the kernel tree's, `make pahole-tree`): BTF with layout
 # sections, against the stock resolve_btfids build, byte for byte
 T18=(OUT="$BUILD/tests-tree" BTFIDS="$BUILD/tree/btfids" ORACLE="$BUILD/oracle-tree/resolve_btfids"

@@ -114,6 +114,9 @@ unsigned int btfids__warnings(const struct btfids *b);
 /* The releases the pass implements, as "7.2, 7.3". */
 const char *btfids__kernels(void);
 
+/* Does the pass implement release @kernel ("7.3", "7.3.0-rc7", ...)? */
+bool btfids__kernel_implemented(const char *kernel);
+
 /* Once collected: the release the object is finished for ("7.3"), or NULL. */
 const char *btfids__kernel(const struct btfids *b);
 

@@ -85,6 +85,14 @@ struct pahole_btf_plugin {
 	 * pahole's are in place too.
 	 */
 	int (*finish)(void *priv, int err);
+	/*
+	 * Optional. Called once, when the plugin is loaded, with ARGS of
+	 * --btf_plugin=PLUGIN:ARGS (NULL without): returns 0, or a negative
+	 * errno after printing why, which stops pahole. A build can thus ask
+	 * whether a plugin takes some arguments before encoding anything:
+	 * pahole --btf_plugin=PLUGIN:ARGS --version.
+	 */
+	int (*check_args)(const char *args);
 };
 
 #endif /* _PAHOLE_BTF_PLUGIN_H_ */

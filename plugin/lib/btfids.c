@@ -147,6 +147,14 @@ const char *btfids__kernels(void)
 	return btfids_release_list();
 }
 
+bool btfids__kernel_implemented(const char *kernel)
+{
+	int major, minor;
+
+	return !btfids_release_parse(kernel, &major, &minor) &&
+	       btfids_release_find(major, minor);
+}
+
 const char *btfids__kernel(const struct btfids *b)
 {
 	return b->ph.release ? b->ph.release->name : NULL;

@@ -34,7 +34,7 @@
 #include "btfids.h"
 #include "pahole_btf_plugin.h"
 
-#define PLUGIN_VERSION	"0.1"
+#define PLUGIN_VERSION	"0.2"
 
 struct plugin_args {
 	int verbose;
@@ -43,14 +43,13 @@ struct plugin_args {
 
 #define ARG_KERNEL	"kernel="
 
-
-/* Errors of the plugin itself, in the library's form. */
+/* Errors of the plugin itself, in the library's form; @file: what they are about. */
 __attribute__((format(printf, 2, 3)))
-static int plugin_err(const struct pahole_btf_pass *pass, const char *fmt, ...)
+static int plugin_err(const char *file, const char *fmt, ...)
 {
 	va_list args;
 
-	fprintf(stderr, "btfids: %s: ", pass->elf_path);
+	fprintf(stderr, "btfids: %s: ", file);
 	va_start(args, fmt);
 	vfprintf(stderr, fmt, args);
 	va_end(args);
@@ -58,16 +57,17 @@ static int plugin_err(const struct pahole_btf_pass *pass, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int parse_args(const struct pahole_btf_pass *pass, struct plugin_args *pa)
+/* @args of --btf_plugin=PATH:ARGS into @pa; messages name @file. */
+static int parse_args(const char *args, const char *file, struct plugin_args *pa)
 {
 	char *copy, *tok, *save = NULL;
 	int err = 0;
 
-	if (!pass->args || !*pass->args)
+	if (!args || !*args)
 		return 0;
-	copy = strdup(pass->args);
+	copy = strdup(args);
 	if (!copy) {
-		plugin_err(pass, "out of memory");
+		plugin_err(file, "out of memory");
 		return -ENOMEM;
 	}
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -81,12 +81,12 @@ static int parse_args(const struct pahole_btf_pass *pass, struct plugin_args *pa
 			free(pa->kernel);
 			pa->kernel = strdup(tok + strlen(ARG_KERNEL));
 			if (!pa->kernel) {
-				err = plugin_err(pass, "out of memory");
+				err = plugin_err(file, "out of memory");
 				break;
 			}
 			continue;
 		}
-		err = plugin_err(pass, "unknown plugin argument '%s' (fatal_warnings, kernel=RELEASE, verbose)",
+		err = plugin_err(file, "unknown plugin argument '%s' (fatal_warnings, kernel=RELEASE, verbose)",
 				 tok);
 		break;
 	}
@@ -106,13 +106,13 @@ static int hand_back(struct btfids *b, struct pahole_btf_pass *pass)
 
 	pass->out_btf = btfids__btf(b);
 	if (!pass->out_btf) {
-		plugin_err(pass, "cannot parse the final BTF back: %s", strerror(errno));
+		plugin_err(pass->elf_path, "cannot parse the final BTF back: %s", strerror(errno));
 		return -errno;
 	}
 	if (pass->distill_base)
 		pass->out_base_btf = btfids__base_btf(b);
 	if (asprintf(&path, "%s%s", pass->elf_path, btfids__output_suffix(BTFIDS_OUT_BTF_IDS)) < 0) {
-		plugin_err(pass, "out of memory");
+		plugin_err(pass->elf_path, "out of memory");
 		return -ENOMEM;
 	}
 	err = btfids__prepare_output(b, BTFIDS_OUT_BTF_IDS, path);
@@ -129,8 +129,8 @@ static int btfids_post_encode(struct pahole_btf_pass *pass, void **priv)
 
 	*priv = NULL;
 	if (!PAHOLE_BTF_HAS(pass, written))
-		return plugin_err(pass, "pahole's pass structure is too old (%zu bytes)", pass->sz);
-	err = parse_args(pass, &pa);
+		return plugin_err(pass->elf_path, "pahole's pass structure is too old (%zu bytes)", pass->sz);
+	err = parse_args(pass->args, pass->elf_path, &pa);
 	if (err) {
 		free(pa.kernel);
 		return err;
@@ -142,7 +142,7 @@ static int btfids_post_encode(struct pahole_btf_pass *pass, void **priv)
 	b = btfids__new(pass->elf_path, &opts);
 	free(pa.kernel);	/* btfids__new() keeps a copy */
 	if (!b) {
-		plugin_err(pass, "out of memory");
+		plugin_err(pass->elf_path, "out of memory");
 		return -ENOMEM;
 	}
 	*priv = b;
@@ -172,6 +172,24 @@ static int btfids_finish(void *priv, int err)
 	return err;
 }
 
+/*
+ * At load time: arguments the plugin would refuse later stop pahole now,
+ * so `pahole --btf_plugin=btfids.so:kernel=7.4 --version` fails, which is
+ * how a kernel build asks whether the plugin finishes its release.
+ */
+static int btfids_check_args(const char *args)
+{
+	struct plugin_args pa = {};
+	int err;
+
+	err = parse_args(args, "pahole", &pa);
+	if (!err && pa.kernel && !btfids__kernel_implemented(pa.kernel))
+		err = plugin_err("pahole", "kernel=%s: Linux %s is not a release this plugin implements (%s)",
+				 pa.kernel, pa.kernel, btfids__kernels());
+	free(pa.kernel);
+	return err;
+}
+
 __attribute__((visibility("default")))
 const struct pahole_btf_plugin pahole_btf_plugin = {
 	.sz		= sizeof(struct pahole_btf_plugin),
@@ -180,4 +198,5 @@ const struct pahole_btf_plugin pahole_btf_plugin = {
 	.version	= PLUGIN_VERSION,
 	.post_encode	= btfids_post_encode,
 	.finish		= btfids_finish,
+	.check_args	= btfids_check_args,
 };

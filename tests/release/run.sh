@@ -43,7 +43,7 @@ obj()
 {
 	local name=$1
 	shift
-	{ gcc -c -o "$name.v.o" "$HERE/inputs/version.c" "$@" &&
+	{ gcc -g -c -o "$name.v.o" "$HERE/inputs/version.c" "$@" &&
 		ld -r -z noexecstack -o "$name.o" good.o "$name.v.o" &&
 		gcc -shared -nostdlib -Wl,-z,noexecstack -o "$name.so" "$name.o"; } \
 		>>build.log 2>&1 || die "cannot build $name: $(tail -n 3 build.log)"
@@ -163,31 +163,46 @@ fi
 PLUGIN=${PLUGIN:-$BUILD/btfids.so}
 if [ -n "$P" ] && [ -x "$P" ]; then
 	. "$TOP/tests/kernel-flags.sh"
-	plug()	# CASE ARGS ENV...: pahole with the plugin on kfuncs73, detached
+	plug()	# CASE ARGS ELF ENV...: pahole with the plugin on a copy of ELF, detached
 	{
-		local c=$1 args=$2
-		shift 2
-		rm -rf "p/$c" && mkdir -p "p/$c" && cp "$KFX" "p/$c/x"
+		local c=$1 args=$2 elf=$3
+		shift 3
+		rm -rf "p/$c" && mkdir -p "p/$c" && cp "$elf" "p/$c/x"
 		(cd "p/$c" && env "$@" "$P" "${KERNEL_PAHOLE_FLAGS[@]}" \
 			--btf_plugin="$PLUGIN${args:+:$args}" --btf_encode_detached=x.BTF x \
 			>out.txt 2>err.txt)
 	}
-	plug refused-7.4 kernel=7.4
-	rc=$? why=
-	[ $rc != 0 ] || why="pahole exit 0"
-	[ "$(h_files "p/refused-7.4")" = "err.txt out.txt x" ] || why="$why; wrote [$(h_files p/refused-7.4)]"
-	grep -q "btfids: .*x: Linux 7.4 (named) is not" p/refused-7.4/err.txt || why="$why; no refusal line"
-	h_check plugin/kernel=7.4-refused "${why#; }" "" p/refused-7.4/err.txt
-	plug refused-none ""
-	rc=$? why=
-	[ $rc != 0 ] || why="pahole exit 0"
-	[ "$(h_files "p/refused-none")" = "err.txt out.txt x" ] || why="$why; wrote [$(h_files p/refused-none)]"
-	grep -q "no Linux release found" p/refused-none/err.txt || why="$why; no refusal line"
-	h_check plugin/no-release-refused "${why#; }" "" p/refused-none/err.txt
-	plug arg-over-env kernel=7.3 BTFIDS_KERNEL=7.2
+	plug_refused()	# CASE PATTERN ARGS ELF: pahole fails, one line, nothing written
+	{
+		local c=$1 pattern=$2 rc why=
+		shift 2
+		plug "$c" "$@"
+		rc=$?
+		[ $rc != 0 ] || why="pahole exit 0"
+		[ "$(h_files "p/$c")" = "err.txt out.txt x" ] || why="$why; wrote [$(h_files "p/$c")]"
+		[ "$(grep -c '' "p/$c/err.txt")" = 1 ] && grep -q -- "$pattern" "p/$c/err.txt" ||
+			why="$why; stderr is not one line with '$pattern'"
+		h_check "plugin/$c" "${why#; }" "" "p/$c/err.txt"
+	}
+	plug_refused kernel=7.4 "btfids: pahole: kernel=7.4: Linux 7.4 is not a release this plugin implements (7.2, 7.3)" \
+		kernel=7.4 "$KFX"
+	# the kernel patch's question (Makefile.btf), before any encoding
+	for rel in 7.2 7.3-rc7 7.4 7.1; do
+		"$P" --btf_plugin="$PLUGIN:kernel=$rel" --version >/dev/null 2>&1
+		rc=$?
+		case $rel in 7.2 | 7.3*) want=0 ;; *) want=1 ;; esac
+		h_check "plugin/probe-$rel" "$([ $rc = $want ] || echo "exit $rc, want $want")"
+	done
+	plug_refused unknown-argument "unknown plugin argument 'bogus'" kernel=7.3,bogus "$KFX"
+	plug_refused no-release "btfids: x: no Linux release found" "" "$KFX"
+	plug_refused banner-7.4 "btfids: x: Linux 7.4 (its linux_banner) is not" "" banner74.so
+	plug banner-7.3 "" banner73rc.so
+	h_check plugin/banner-7.3 "$([ -s p/banner-7.3/x.BTF ] && [ -s p/banner-7.3/x.BTF_ids ] ||
+		echo "no outputs: $(head -c 200 p/banner-7.3/err.txt)")"
+	plug arg-over-env kernel=7.3 "$KFX" BTFIDS_KERNEL=7.2
 	h_check plugin/kernel=7.3-over-env "$(h_equal p/arg-over-env/x.BTF k7.3/oracle/x.BTF &&
 		h_equal p/arg-over-env/x.BTF_ids k7.3/oracle/x.BTF_ids || echo "not 7.3's bytes")"
-	plug env-7.2 "" BTFIDS_KERNEL=7.2
+	plug env-7.2 "" "$KFX" BTFIDS_KERNEL=7.2
 	h_check plugin/env-7.2 "$(h_equal p/env-7.2/x.BTF k7.2/oracle/x.BTF || echo "not 7.2's bytes")"
 else
 	h_skip plugin "PAHOLE_PATCHED not set (a pahole with dwarves-patches/ applied)"
