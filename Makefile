@@ -7,9 +7,10 @@
 #                 and stock (build/pahole-stock); make pahole-1.31 likewise;
 #                 make pahole-tree: btfids, the plugin and pahole against the
 #                 kernel tree's libbpf 1.8 (build/tree, build/pahole-tree)
-# make check-kernel  the differential test on Debian's 7.2 kernel (heavy)
-# make check-boot Linux 7.2 built two-step and in one pahole run, booted in
-#                 qemu (heavy: about 20 minutes)
+# make check-kernel  the differential test on Debian's 7.2 and 7.3 kernels
+#                 (heavy)
+# make check-boot Linux 7.2 and 7.3 built two-step and in one pahole run,
+#                 booted in qemu (heavy: about 20 minutes)
 # make bench      btfids against resolve_btfids on a real kernel (heavy)
 # make bench-boot the check-boot kernel's BTF steps, two steps vs one run
 # make install    btfids to PREFIX/bin, btfids.so to PLUGINDIR (pahole's)
@@ -124,14 +125,16 @@ check: bootstrap
 
 check-boot: bootstrap
 	@$(MAKE) --no-print-directory all pahole
-	@bash $(TOP)/tests/boot/run.sh
+	@rc=0; bash $(TOP)/tests/boot/run.sh || rc=1; \
+	KERNEL=7.3 bash $(TOP)/tests/boot/run.sh || rc=1; exit $$rc
 
 bench-boot: check-boot
 	@bash $(TOP)/bench/boot/run.sh
 
 check-kernel: bootstrap
 	@$(MAKE) --no-print-directory all
-	@bash $(TOP)/tests/kernel/run.sh
+	@rc=0; bash $(TOP)/tests/kernel/run.sh || rc=1; \
+	KERNEL=7.3 bash $(TOP)/tests/kernel/run.sh || rc=1; exit $$rc
 
 bench: bootstrap
 	@$(MAKE) --no-print-directory all

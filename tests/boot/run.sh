@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/boot/run.sh - `make check-boot`: a Linux 7.2 kernel built through
-# the single pahole run, compared with the kernel's own two steps, booted,
-# and judged by its BPF verifier.
+# tests/boot/run.sh - `make check-boot`: a Linux 7.2 (KERNEL=7.3: 7.3) kernel
+# built through the single pahole run, compared with the kernel's own two
+# steps, booted, and judged by its BPF verifier.
 #
 # Build steps (scripts/steps.sh: one progress line each, cached on stamps):
 #   packages   Debian 12 packages: flex bison bc cpio time qemu-system-x86
@@ -21,7 +21,16 @@
 #              is split on a distilled base (.BTF.base); and a copy whose kfunc
 #              set is emptied on purpose (the negative control)
 #   guest      btfcheck (tests/boot/guest, static, the bootstrap's libbpf), the
-#              BPF programs (clang -target bpf) and the initramfs
+#              BPF programs (clang -target bpf) and the initramfs; from 7.3,
+#              the list of the kernel's kfuncs with their flags, read by
+#              btfids dump from the two-step vmlinux's .BTF_ids
+#   forced     (7.3) the patched tree again, with kernel=7.2 forced on the
+#              plugin (PAHOLE_BTF_RELEASE=7.2): the negative control for
+#              the release; then the tree put back
+#   future     (7.3) a copy of the tree's version made 7.4: the patched
+#              scripts must keep the stock two steps (the plugin refuses
+#              7.4), and the result equal the unpatched scripts' build of
+#              the same 7.4; then the tree put back
 # Every build runs pahole (build/pahole/pahole, PAHOLE) and resolve_btfids
 # through wrappers that log each call with its CPU time and peak RSS
 # (build/boot/calls-*.log).
@@ -38,17 +47,26 @@
 #                 error in the boot log
 #   negative/...  the guest with the emptied set: bpf_testmod's programs are
 #                 refused by the verifier, vmlinux's still run
+#   release/...   (7.3) the kernel=7.2 build differs from the two-step one
+#                 and btfids verify (7.3's rules) finds its kfuncs without
+#                 their tags; the 7.4 tree took the two steps, byte-identical
+#                 to the unpatched build; the tree put back is the one-run
+#                 tree again
 # and the BTF steps' CPU time, two-step against one run (informational).
 #
-# Environment: PAHOLE (default build/pahole/pahole), JOBS, BOOT_TIMEOUT
+# Environment: KERNEL (7.2 or 7.3; the trees go to build/boot and
+# build/boot73), PAHOLE (default build/pahole/pahole), JOBS, BOOT_TIMEOUT
 # (seconds per guest, default 600), KEEP_TREE=0 to drop the source and
 # object trees after a passing run (they take about 3 GB).
 set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 B=${BUILD:-$TOP/build}
-W=$B/boot
-KVER=7.2
+KVER=${KERNEL:-7.2}
+case $KVER in
+7.2) W=$B/boot ;;
+*) W=$B/boot${KVER//./} ;;
+esac
 KSRC=$W/linux-source-$KVER
 OBJ=$W/obj
 HERE=$TOP/tests/boot
@@ -68,6 +86,7 @@ export KBUILD_BUILD_USER=btfids KBUILD_BUILD_HOST=btfids KBUILD_BUILD_VERSION=1
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES O OUTPUT V CFLAGS LDFLAGS
 
 STEPS=(packages source config two-step one-run testmod guest)
+[ "$KVER" = 7.2 ] || STEPS+=(forced future)
 STEPS_PREFIX=boot
 STAMPS=$W/stamps
 LOGS=$W/logs
@@ -128,7 +147,7 @@ source_build()
 	dpkg-deb --fsys-tarfile "$deb" |
 		tar -xOf - "./usr/src/linux-source-$KVER.tar.xz" |
 		xz -dc -T0 | tar -xf - -C "$tmp"
-	rm -rf "$KSRC" "$OBJ" "$STAMPS"/{config,two-step,one-run,testmod,guest}
+	rm -rf "$KSRC" "$OBJ" "$STAMPS"/{config,two-step,one-run,testmod,guest,forced,future}
 	mv "$tmp/linux-source-$KVER" "$KSRC"
 	rmdir "$tmp"
 	# the two files scripts/kernel's patch changes, as shipped
@@ -217,16 +236,18 @@ save_results()
 	done < "$d/modules.list"
 }
 
-# build NAME pristine|patched: one build, timed, results into W/NAME
+# build NAME pristine|patched [MAKEVAR=VALUE...]: one build, timed, results
+# into W/NAME
 build_tree()
 {
 	local name=$1 t0 t1
 
 	write_wrappers
 	set_scripts "$2"
+	shift 2
 	: > "$W/calls-$name.log"
 	t0=$(date +%s.%N)
-	kmake "$W/calls-$name.log" bzImage modules
+	kmake "$W/calls-$name.log" "$@" bzImage modules
 	t1=$(date +%s.%N)
 	steps_elapsed "$t0" "$t1" > "$W/wall-$name.txt"
 	save_results "$W/$name"
@@ -254,7 +275,7 @@ one_run_cached() { stamp_ok one-run "$(one_run_key)" && [ -f "$W/one/vmlinux" ];
 one_run_build()
 {
 	[ -f "$PLUGIN_SO" ] || steps_die "no $PLUGIN_SO (make pahole)"
-	"$PAHOLE_REAL" --resolve_btfids --version
+	"$PAHOLE_REAL" --resolve_btfids=kernel="$KVER" --version
 	build_tree one patched
 	stamp_write one-run "$(one_run_key)"
 }
@@ -343,7 +364,29 @@ write_cpio_list()
 		echo "file /lib/modules/tcp_dctcp.ko $W/one/modules/net/ipv4/tcp_dctcp.ko 0644 0 0"
 		echo "file /lib/modules/bpf_testmod.ko $W/testmod/bpf_testmod.ko 0644 0 0"
 		echo "file /lib/modules/bpf_testmod-empty.ko $W/testmod/bpf_testmod-empty.ko 0644 0 0"
+		[ ! -f "$GUEST/kfuncs.txt" ] || echo "file /kfuncs.txt $GUEST/kfuncs.txt 0644 0 0"
 	} > "$GUEST/cpio.list"
+}
+
+# The kernel's kfuncs, "NAME FLAGS" a line: the entries of the kfunc sets of
+# the two-step vmlinux's .BTF_ids, as btfids dump reads them (7.3 on)
+write_kfunc_list()
+{
+	[ "$KVER" != 7.2 ] || return 0
+	"$B/btfids" dump --json "$W/two/vmlinux" > "$GUEST/dump.json"
+	python3 - "$GUEST/dump.json" > "$GUEST/kfuncs.txt" <<'PY'
+import json, sys
+seen = set()
+for s in json.load(open(sys.argv[1]))["sets"]:
+    if s["kind"] != "set8" or not s["flags"] & 1:
+        continue
+    for e in s["entries"]:
+        t = e.get("type") or {}
+        if t.get("kind") == "FUNC" and t["name"] not in seen:
+            seen.add(t["name"])
+            print(t["name"], e["flags"])
+PY
+	[ -s "$GUEST/kfuncs.txt" ] || steps_die "no kfuncs found in $W/two/vmlinux"
 }
 
 guest_build()
@@ -361,9 +404,56 @@ guest_build()
 			-I/usr/include/"$(gcc -print-multiarch)" \
 			-c "$HERE/guest/$f.bpf.c" -o "$GUEST/$f.bpf.o"
 	done
+	write_kfunc_list
 	write_cpio_list
 	"$OBJ/usr/gen_init_cpio" "$GUEST/cpio.list" > "$GUEST/initramfs.cpio"
 	stamp_write guest "$(guest_key)"
+}
+
+# ---------------------------------------------------------------- release (7.3)
+
+# put_back NAME: the tree as the one-run step left it (version, patched
+# scripts), rebuilt; whether its vmlinux is the one-run vmlinux again goes
+# to W/put-back-NAME.txt for the checks
+put_back()
+{
+	sed -i "s/^PATCHLEVEL = .*/PATCHLEVEL = ${KVER#*.}/" "$KSRC/Makefile"
+	build_tree "put-back-$1" patched
+	if cmp "$W/put-back-$1/vmlinux" "$W/one/vmlinux"; then
+		echo same > "$W/put-back-$1.txt"
+	else
+		echo "vmlinux differs from the one-run vmlinux" > "$W/put-back-$1.txt"
+	fi
+	rm -rf "$W/put-back-$1"
+}
+
+forced_key() { echo "$(guest_key)"; }
+
+forced_desc() { echo "the patched tree with kernel=7.2 forced (negative control)"; }
+
+forced_cached() { stamp_ok forced "$(forced_key)" && [ -f "$W/forced/vmlinux" ]; }
+
+forced_build()
+{
+	rm -f "$STAMPS/future"
+	build_tree forced patched PAHOLE_BTF_RELEASE=7.2
+	put_back forced
+	stamp_write forced "$(forced_key)"
+}
+
+future_key() { echo "$(forced_key)"; }
+
+future_desc() { echo "the tree made 7.4: patched and unpatched scripts, then put back"; }
+
+future_cached() { stamp_ok future "$(future_key)" && [ -f "$W/future-two/vmlinux" ]; }
+
+future_build()
+{
+	sed -i 's/^PATCHLEVEL = .*/PATCHLEVEL = 4/' "$KSRC/Makefile"
+	build_tree future-one patched
+	build_tree future-two pristine
+	put_back future
+	stamp_write future "$(future_key)"
 }
 
 # ---------------------------------------------------------------- checks
@@ -390,8 +480,8 @@ check_paths()
 	check build/two-step-path "$why" "pahole then resolve_btfids for vmlinux and $n_mod modules"
 
 	why=""
-	[ "$(calls "$one" pahole --resolve_btfids | grep -c -- ' -J ')" -eq $((n_mod + 1)) ] ||
-		why="$(calls "$one" pahole --resolve_btfids | grep -c -- ' -J ') pahole -J --resolve_btfids runs, want $((n_mod + 1))"
+	[ "$(calls "$one" pahole "--resolve_btfids=kernel=$KVER" | grep -c -- ' -J ')" -eq $((n_mod + 1)) ] ||
+		why="$(calls "$one" pahole "--resolve_btfids=kernel=$KVER" | grep -c -- ' -J ') pahole -J --resolve_btfids=kernel=$KVER runs, want $((n_mod + 1))"
 	[ -z "$(calls "$one" resolve_btfids | grep -v -- '--patch_btfids')" ] ||
 		why="${why:+$why; }resolve_btfids ran other than to patch: $(calls "$one" resolve_btfids | grep -v -- --patch_btfids | head -n 1)"
 	check build/one-run-path "$why" "one pahole --resolve_btfids run for vmlinux and each of $n_mod modules"
@@ -494,6 +584,46 @@ check_guest()
 
 fail_line() { fail "$1" "$2"; h_end; exit 1; }
 
+# 7.3: the release is what decides; a release the plugin lacks keeps the
+# tree's own tools
+check_release()
+{
+	local why n_mod f
+
+	n_mod=$(grep -c . "$W/one/modules.list")
+	why=""
+	[ "$(calls "$W/calls-forced.log" pahole --resolve_btfids=kernel=7.2 | grep -c -- ' -J ')" -eq \
+	  $((n_mod + 1)) ] || why="the forced build did not run the plugin with kernel=7.2"
+	cmp -s "$W/two/vmlinux" "$W/forced/vmlinux" && why="${why:+$why; }its vmlinux equals the two-step one"
+	check release/kernel=7.2-differs "$why" "vmlinux finished with 7.2's rules is not the tree's"
+	"$B/btfids" verify --kernel="$KVER" "$W/forced/vmlinux" > "$W/verify-forced.txt" 2>&1
+	n=$(grep -c 'has no "bpf_kfunc" decl tag' "$W/verify-forced.txt")
+	check release/kernel=7.2-verify "$([ "$n" -gt 0 ] || echo "btfids verify found no kfunc without its tag: $(tail -n 1 "$W/verify-forced.txt")")" \
+		"btfids verify (7.3's rules): $n kfuncs without bpf_kfunc"
+	"$B/btfids" verify "$W/two/vmlinux" > "$W/verify-two.txt" 2>&1
+	check release/two-step-verify "$(grep -q ' 0 with problems' "$W/verify-two.txt" ||
+		tail -n 3 "$W/verify-two.txt" | tr '\n' '|')" "$(tail -n 1 "$W/verify-two.txt")"
+
+	why=""
+	[ -z "$(calls "$W/calls-future-one.log" pahole --resolve_btfids)" ] ||
+		why="pahole was asked for the plugin on a 7.4 tree"
+	[ "$(calls "$W/calls-future-one.log" resolve_btfids ' --btf ' | wc -l)" -eq $((n_mod + 1)) ] ||
+		why="${why:+$why; }$(calls "$W/calls-future-one.log" resolve_btfids ' --btf ' | wc -l) resolve_btfids --btf runs, want $((n_mod + 1))"
+	check release/7.4-two-steps "$why" "7.4: the tree's pahole and resolve_btfids, not the plugin"
+	why=""
+	for f in vmlinux bzImage; do
+		cmp -s "$W/future-one/$f" "$W/future-two/$f" || why="${why:+$why; }$f differs"
+	done
+	while read -r f; do
+		cmp -s "$W/future-one/modules/$f" "$W/future-two/modules/$f" || why="${why:+$why; }$f differs"
+	done < "$W/future-two/modules.list"
+	check release/7.4-as-unpatched "$why" "7.4 with the patch: vmlinux, bzImage and modules as without it"
+	for f in forced future; do
+		check "release/put-back-$f" "$(grep -v '^same$' "$W/put-back-$f.txt")" \
+			"after the $f build, the tree rebuilds the one-run vmlinux"
+	done
+}
+
 # sum LOG TOOL WHICH: CPU seconds (user+sys) of TOOL's BTF calls on
 # vmlinux (WHICH=vmlinux) or on modules (WHICH=modules)
 cpu_sum()
@@ -534,6 +664,7 @@ main()
 	check_paths
 	check_identical
 	check_testmod
+	[ "$KVER" = 7.2 ] || check_release
 	for mode in positive negative; do
 		boot_guest "$mode"
 		check_guest "$mode"

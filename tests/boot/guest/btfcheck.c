@@ -2,7 +2,7 @@
 /*
  * btfcheck.c - the test program inside the booted kernel (static, libbpf).
  *
- * Usage: btfcheck positive|negative DIR MODULE...
+ * Usage: btfcheck positive|negative DIR [--kfuncs LIST] MODULE...
  *
  * Checks, one line each ("ok NAME: detail" or "FAIL NAME: why"), on the
  * serial console, then "btfcheck: N passed, N failed":
@@ -14,6 +14,13 @@
  *                     verifier checks the kfunc sets) and BPF_PROG_TEST_RUN
  *                     returns the value the program is written to return;
  *                     or it is refused, with the verifier's reason
+ *   kfunc/NAME        with a kfunc list (the host's reading of the kernel's
+ *                     .BTF_ids: lines "NAME FLAGS"; Linux 7.3 on), each
+ *                     kfunc of /sys/kernel/btf/vmlinux carries the decl tag
+ *                     "bpf_kfunc", "bpf_fastcall" when KF_FASTCALL, and
+ *                     address_space(1) pointers where KF_ARENA_RET, _ARG1,
+ *                     _ARG2 or a parameter named ...__arena(__nullable)
+ *                     says so: what 7.3's resolve_btfids writes
  * "negative" is the boot with a bpf_testmod whose kfunc set was emptied on
  * purpose: there bpf_testmod's programs must be refused ("is not allowed")
  * and vmlinux's still run.
@@ -48,6 +55,8 @@ static const struct prog_check checks[] = {
 	{ "vmlinux_kfuncs.bpf.o", "obj_new_drop", RUNS, RUNS, 42, NULL },
 	{ "vmlinux_kfuncs.bpf.o", "obj_new_impl", RUNS, RUNS, 43, NULL },
 	{ "vmlinux_kfuncs.bpf.o", "task_from_pid", RUNS, RUNS, 1, NULL },
+	/* KF_FASTCALL */
+	{ "vmlinux_kfuncs.bpf.o", "rdonly_cast", RUNS, RUNS, 101, NULL },
 	{ "testmod_kfuncs.bpf.o", "implicit_arg", RUNS, REFUSED, 5,
 	  "calling kernel function bpf_kfunc_implicit_arg is not allowed" },
 	{ "testmod_kfuncs.bpf.o", "implicit_arg_legacy", RUNS, REFUSED, 7,
@@ -166,6 +175,104 @@ static void check_module_btf(const char *mod, struct btf *vmlinux)
 	btf__free(btf);
 }
 
+#define KF_FASTCALL	(1U << 12)
+#define KF_ARENA_RET	(1U << 13)
+#define KF_ARENA_ARG1	(1U << 14)
+#define KF_ARENA_ARG2	(1U << 15)
+
+/* Does a whole-function decl tag @tag name FUNC @id? */
+static int has_tag(const struct btf *btf, __u32 id, const char *tag)
+{
+	__u32 i, n = btf__type_cnt(btf);
+
+	for (i = 1; i < n; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, i);
+
+		if (btf_is_decl_tag(t) && t->type == id && btf_decl_tag(t)->component_idx == -1 &&
+		    !strcmp(btf__name_by_offset(btf, t->name_off), tag))
+			return 1;
+	}
+	return 0;
+}
+
+/* Is type @id a pointer to address_space(1)? */
+static int arena_ptr(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	if (!t || !btf_is_ptr(t))
+		return 0;
+	t = btf__type_by_id(btf, t->type);
+	return t && btf_is_type_tag(t) && btf_kflag(t) &&
+	       !strcmp(btf__name_by_offset(btf, t->name_off), "address_space(1)");
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* What is wrong with kfunc @name (flags @fl) in @btf, or NULL. */
+static const char *kfunc_problem(const struct btf *btf, const char *name, __u32 fl)
+{
+	static char why[200];
+	const struct btf_type *f, *proto;
+	const struct btf_param *p;
+	const char *pn;
+	int id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+	__u32 i;
+
+	if (id <= 0)
+		return "no FUNC of that name";
+	if (!has_tag(btf, id, "bpf_kfunc"))
+		return "no bpf_kfunc decl tag";
+	if ((fl & KF_FASTCALL) && !has_tag(btf, id, "bpf_fastcall"))
+		return "KF_FASTCALL, but no bpf_fastcall decl tag";
+	f = btf__type_by_id(btf, id);
+	proto = btf__type_by_id(btf, f->type);
+	if ((fl & KF_ARENA_RET) && !arena_ptr(btf, proto->type))
+		return "KF_ARENA_RET, but the return type is no address_space(1) pointer";
+	for (i = 0, p = btf_params(proto); i < btf_vlen(proto); i++, p++) {
+		pn = btf__name_by_offset(btf, p->name_off);
+		if (((i == 0 && (fl & KF_ARENA_ARG1)) || (i == 1 && (fl & KF_ARENA_ARG2)) ||
+		     ends_with(pn, "__arena") || ends_with(pn, "__arena__nullable")) &&
+		    !arena_ptr(btf, p->type)) {
+			snprintf(why, sizeof(why), "argument %u (%s) is no address_space(1) pointer",
+				 i + 1, pn);
+			return why;
+		}
+	}
+	return NULL;
+}
+
+/* Every kfunc of @list ("NAME FLAGS" lines), one line each. */
+static void check_kfuncs(const char *list, const struct btf *btf)
+{
+	char name[256], what[300];
+	const char *why;
+	unsigned int fl;
+	int n = 0;
+	FILE *f = fopen(list, "r");
+
+	if (!f) {
+		report(0, "kfunc/list", "%s: %s", list, strerror(errno));
+		return;
+	}
+	while (fscanf(f, "%255s %u", name, &fl) == 2) {
+		snprintf(what, sizeof(what), "kfunc/%s", name);
+		why = kfunc_problem(btf, name, fl);
+		if (why)
+			report(0, what, "%s", why);
+		else
+			report(1, what, "flags 0x%x", fl);
+		n++;
+	}
+	fclose(f);
+	report(n > 0, "kfunc/list", "%d kfuncs in %s", n, list);
+}
+
 /* Open OBJ with only PROG to load; its verifier log goes to VLOG. */
 static struct bpf_object *open_one(const char *dir, const char *obj, const char *prog,
 				   char *vlog, size_t vlog_size, struct bpf_program **out)
@@ -238,19 +345,26 @@ static void run_check(const char *dir, const struct prog_check *c, int negative)
 
 int main(int argc, char **argv)
 {
+	const char *kfuncs = NULL;
 	struct btf *vmlinux;
 	size_t i;
-	int negative, m;
+	int negative, m = 3;
 
 	if (argc < 3 || (strcmp(argv[1], "positive") && strcmp(argv[1], "negative"))) {
-		fprintf(stderr, "usage: btfcheck positive|negative DIR MODULE...\n");
+		fprintf(stderr, "usage: btfcheck positive|negative DIR [--kfuncs LIST] MODULE...\n");
 		return 2;
 	}
 	negative = !strcmp(argv[1], "negative");
 	libbpf_set_print(log_libbpf);
+	if (argc > 4 && !strcmp(argv[3], "--kfuncs")) {
+		kfuncs = argv[4];
+		m = 5;
+	}
 
 	vmlinux = check_vmlinux_btf();
-	for (m = 3; vmlinux && m < argc; m++)
+	if (vmlinux && kfuncs)
+		check_kfuncs(kfuncs, vmlinux);
+	for (; vmlinux && m < argc; m++)
 		check_module_btf(argv[m], vmlinux);
 	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
 		run_check(argv[2], &checks[i], negative);

@@ -32,6 +32,8 @@ extern void bpf_obj_drop_impl(void *kptr, void *meta) __ksym;
 /* vmlinux: plain kfuncs */
 extern struct task_struct *bpf_task_from_pid(__s32 pid) __ksym;
 extern void bpf_task_release(struct task_struct *p) __ksym;
+/* vmlinux: KF_FASTCALL */
+extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id__k) __ksym;
 
 /* bpf_testmod: KF_IMPLICIT_ARGS, and the prototype-only _impl the pass adds */
 extern int bpf_kfunc_implicit_arg(int a) __ksym;

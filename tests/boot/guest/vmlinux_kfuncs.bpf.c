@@ -57,3 +57,18 @@ int task_from_pid(void *ctx)
 	bpf_task_release(t);
 	return pid;
 }
+
+/* KF_FASTCALL: bpf_rdonly_cast() of the task bpf_task_from_pid() returns */
+SEC("syscall")
+int rdonly_cast(void *ctx)
+{
+	struct task_struct *t = bpf_task_from_pid(1), *r;
+	int pid;
+
+	if (!t)
+		return -1;
+	r = bpf_rdonly_cast(t, bpf_core_type_id_kernel(struct task_struct));
+	pid = r->pid;
+	bpf_task_release(t);
+	return pid + 100;
+}
