@@ -61,6 +61,8 @@ run_suite plugin bash "$TOP/tests/plugin/run.sh"
 run_suite integration bash "$TOP/tests/integration/gen-btf.sh"
 run_suite series bash "$TOP/tests/series/run.sh"
 run_suite release bash "$TOP/tests/release/run.sh"
+run_suite selftest bash "$TOP/tests/selftest/run.sh"
+run_suite selftest-7.3 env KERNEL=7.3 bash "$TOP/tests/selftest/run.sh"
 # Linux 7.3: the differential suites again, against 7.3's resolve_btfids
 # (KERNEL, tests/lib/harness.sh)
 K73=(KERNEL=7.3 OUT="$BUILD/tests73")
