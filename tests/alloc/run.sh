@@ -179,6 +179,24 @@ else
 	skip pahole/plugin "no patched pahole at $PAHOLE_PATCHED (make pahole)"
 fi
 
+# Linux 7.3's path (kfuncs.c, libbpf's btf__add_*() and btf__dedup()): the
+# kfunc sets of kfuncs73 (tags, arena prototypes, implicit arguments), a
+# module's split BTF deduplicated against its base and distilled, and the
+# plugin doing the same inside pahole
+cp "$FX/kfuncs73.o" "$S/y" &&
+	(cd "$S" && "$B/tools/pahole" -J --btf_features="$KERNEL_BTF_FEATURES" \
+		--btf_encode_detached=y.BTF.1 y) >>"$S.log" 2>&1 ||
+	{ fail setup "pahole on kfuncs73: $(tail -n 3 "$S.log" | tr '\n' '|')"; summary; exit 1; }
+BTFIDS_KERNEL=7.3
+sweep 7.3/btfids/kfuncs73 "$S/y $S/y.BTF.1" "$BTFIDS" --btf y.BTF.1 y
+sweep 7.3/btfids/distill "$S/m $S/m.BTF.1 $S/base" "$BTFIDS" --btf m.BTF.1 --btf_base base --distill_base m
+if [ -x "$PAHOLE_PATCHED" ]; then
+	FAILALLOC_DSO=/btfids.so sweep 7.3/pahole/plugin "$S/y" "$PAHOLE_PATCHED" -J -j1 \
+		--btf_features="$KERNEL_BTF_FEATURES" --btf_plugin="$PLUGIN:kernel=7.3" \
+		--btf_encode_detached=y.BTF y
+fi
+BTFIDS_KERNEL=$H_KERNEL
+
 if [ -n "${BTFIDS_FULL:-}" ]; then
 	die() { fail setup "$*"; summary; exit 1; }
 	progress() { :; }
