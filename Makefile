@@ -124,7 +124,7 @@ check: bootstrap
 	@bash $(TOP)/tests/run-all.sh
 
 check-boot: bootstrap
-	@$(MAKE) --no-print-directory all pahole
+	@$(MAKE) --no-print-directory all pahole pahole-tree
 	@rc=0; bash $(TOP)/tests/boot/run.sh || rc=1; \
 	KERNEL=7.3 bash $(TOP)/tests/boot/run.sh || rc=1; exit $$rc
 
@@ -133,6 +133,7 @@ bench-boot: check-boot
 
 check-kernel: bootstrap
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory BUILD=$(TREE) all
 	@rc=0; bash $(TOP)/tests/kernel/run.sh || rc=1; \
 	KERNEL=7.3 bash $(TOP)/tests/kernel/run.sh || rc=1; exit $$rc
 

@@ -50,6 +50,11 @@ export PAHOLE_PATCHED PAHOLE_STOCK
 make -s -C "$TOP" all unit-tests >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 run_suite unit "$BUILD/tests/unit/test_stages"
+# the same against libbpf 1.8 (the build Linux 7.3 needs)
+if [ -x "$BUILD/tree/btfids" ]; then
+	make -s -C "$TOP" BUILD="$BUILD/tree" "$BUILD/tree/tests/unit/test_stages" >/dev/null &&
+		run_suite unit-1.8 "$BUILD/tree/tests/unit/test_stages"
+fi
 run_suite differential bash "$TOP/tests/run-diff.sh"
 run_suite errors bash "$TOP/tests/errors/run.sh"
 run_suite dump bash "$TOP/tests/dump/run.sh"
@@ -60,12 +65,21 @@ run_suite alloc bash "$TOP/tests/alloc/run.sh"
 run_suite plugin bash "$TOP/tests/plugin/run.sh"
 run_suite integration bash "$TOP/tests/integration/gen-btf.sh"
 run_suite series bash "$TOP/tests/series/run.sh"
-run_suite release bash "$TOP/tests/release/run.sh"
+# where the release comes from and what is refused, with the libbpf 1.8
+# build (which finishes both releases), and the libbpf 1.7 build refusing 7.3
+run_suite release env BTFIDS="$BUILD/tree/btfids" PLUGIN="$BUILD/tree/btfids.so" \
+	PAHOLE_PATCHED="$(exe "$BUILD/pahole-tree/pahole")" BTFIDS_17="$BUILD/btfids" \
+	bash "$TOP/tests/release/run.sh"
 run_suite selftest bash "$TOP/tests/selftest/run.sh"
-run_suite selftest-7.3 env KERNEL=7.3 bash "$TOP/tests/selftest/run.sh"
-# Linux 7.3: the differential suites again, against 7.3's resolve_btfids
-# (KERNEL, tests/lib/harness.sh)
-K73=(KERNEL=7.3 OUT="$BUILD/tests73")
+run_suite selftest-7.3 env "${K73[@]}" bash "$TOP/tests/selftest/run.sh"
+# Linux 7.3: the differential suites again, against 7.3's stock
+# resolve_btfids (its tree's libbpf 1.8), with btfids, the plugin and pahole
+# built against the same libbpf (build/tree, build/pahole-tree): 7.3 needs
+# libbpf 1.8 (KERNEL, tests/lib/harness.sh; release.c)
+K73=(KERNEL=7.3 OUT="$BUILD/tests73" BTFIDS="$BUILD/tree/btfids" PLUGIN="$BUILD/tree/btfids.so"
+     ORACLE="$BUILD/oracle73-tree/resolve_btfids" BASE_RESOLVER="$BUILD/oracle73-tree/resolve_btfids"
+     BTF_CMP=raw PAHOLE="$BUILD/pahole-tree/pahole" PAHOLE_PATCHED="$(exe "$BUILD/pahole-tree/pahole")"
+     PAHOLE_STOCK="$(exe "$BUILD/pahole-tree-stock/pahole")")
 run_suite differential-7.3 env "${K73[@]}" bash "$TOP/tests/run-diff.sh"
 run_suite random-7.3 env "${K73[@]}" bash "$TOP/tests/random/run.sh"
 run_suite plugin-7.3 env "${K73[@]}" WORK="$BUILD/tests73/plugin" bash "$TOP/tests/plugin/run.sh"
@@ -75,20 +89,12 @@ run_suite integration-7.3 env "${K73[@]}" bash "$TOP/tests/integration/gen-btf.s
 T18=(OUT="$BUILD/tests-tree" BTFIDS="$BUILD/tree/btfids" ORACLE="$BUILD/oracle-tree/resolve_btfids"
      BASE_RESOLVER="$BUILD/oracle-tree/resolve_btfids" BTF_CMP=raw)
 have_tree() { [ -x "$BUILD/tree/btfids" ] && [ -x "$BUILD/pahole-tree/pahole" ]; }
-T1873=(KERNEL=7.3 OUT="$BUILD/tests73-tree" BTFIDS="$BUILD/tree/btfids"
-       ORACLE="$BUILD/oracle73-tree/resolve_btfids" BASE_RESOLVER="$BUILD/oracle73-tree/resolve_btfids"
-       BTF_CMP=raw)
 if have_tree; then
 	run_suite differential-1.8 env "${T18[@]}" PAHOLE="$BUILD/pahole-tree/pahole" \
 		bash "$TOP/tests/run-diff.sh"
 	run_suite plugin-1.8 env "${T18[@]}" PAHOLE_PATCHED="$BUILD/pahole-tree/pahole" \
 		PAHOLE_STOCK="$(exe "$BUILD/pahole-tree-stock/pahole")" PLUGIN="$BUILD/tree/btfids.so" \
 		WORK="$BUILD/tests-tree/plugin" bash "$TOP/tests/plugin/run.sh"
-	run_suite differential-1.8-7.3 env "${T1873[@]}" PAHOLE="$BUILD/pahole-tree/pahole" \
-		bash "$TOP/tests/run-diff.sh"
-	run_suite plugin-1.8-7.3 env "${T1873[@]}" PAHOLE_PATCHED="$BUILD/pahole-tree/pahole" \
-		PAHOLE_STOCK="$(exe "$BUILD/pahole-tree-stock/pahole")" PLUGIN="$BUILD/tree/btfids.so" \
-		WORK="$BUILD/tests73-tree/plugin" bash "$TOP/tests/plugin/run.sh"
 fi
 if [ -x "$BUILD/pahole-1.31/pahole" ]; then
 	run_suite plugin-1.31 env PAHOLE_PATCHED="$BUILD/pahole-1.31/pahole" \
@@ -110,20 +116,20 @@ if [ -n "${BTFIDS_FULL:-}" ]; then
 		run_suite plugin-kernel-1.8 env "${K18[@]}" PAHOLE_PATCHED="$BUILD/pahole-tree/pahole" \
 			PLUGIN="$BUILD/tree/btfids.so" bash "$TOP/tests/plugin/kernel.sh"
 	fi
-	# Linux 7.3: Debian experimental's 7.3-rc7 cloud kernel, pahole's
-	# output with and without +reproducible_build (kbuild adds it when
-	# KBUILD_BUILD_TIMESTAMP is set); the single run on every selected
-	# module in the first, on the modules with .BTF_ids in the second
-	run_suite kernel-7.3 env KERNEL=7.3 bash "$TOP/tests/kernel/run.sh"
-	run_suite kernel-7.3-repro env KERNEL=7.3 REPRODUCIBLE=1 bash "$TOP/tests/kernel/run.sh"
-	run_suite plugin-kernel-7.3-repro env KERNEL=7.3 REPRODUCIBLE=1 bash "$TOP/tests/plugin/kernel.sh"
-	run_suite plugin-kernel-7.3 env KERNEL=7.3 N_PLAIN_MODULES=0 N_BIG_MODULES=1 MIN_MODULES=20 \
+	# Linux 7.3: Debian experimental's 7.3-rc7 cloud kernel (input BTF from
+	# sid's pahole 1.32, as Debian built it), with and without
+	# +reproducible_build (kbuild adds it when KBUILD_BUILD_TIMESTAMP is
+	# set); btfids (libbpf 1.8) against 7.3's stock resolve_btfids, and the
+	# single run (pahole-tree) on every selected module with it, on the
+	# modules with .BTF_ids without it
+	KK73=(KERNEL=7.3 BTFIDS="$BUILD/tree/btfids" ORACLE="$BUILD/oracle73-tree/resolve_btfids")
+	KP73=(PAHOLE_PATCHED="$BUILD/pahole-tree/pahole" PLUGIN="$BUILD/tree/btfids.so")
+	run_suite kernel-7.3 env "${KK73[@]}" bash "$TOP/tests/kernel/run.sh"
+	run_suite kernel-7.3-repro env "${KK73[@]}" REPRODUCIBLE=1 bash "$TOP/tests/kernel/run.sh"
+	run_suite plugin-kernel-7.3-repro env "${KK73[@]}" "${KP73[@]}" REPRODUCIBLE=1 \
 		bash "$TOP/tests/plugin/kernel.sh"
-	if have_tree; then
-		run_suite kernel-1.8-7.3 env KERNEL=7.3 PAHOLE="$BUILD/pahole-tree/pahole" \
-			BTFIDS="$BUILD/tree/btfids" ORACLE="$BUILD/oracle73-tree/resolve_btfids" \
-			bash "$TOP/tests/kernel/run.sh"
-	fi
+	run_suite plugin-kernel-7.3 env "${KK73[@]}" "${KP73[@]}" N_PLAIN_MODULES=0 N_BIG_MODULES=1 \
+		MIN_MODULES=20 bash "$TOP/tests/plugin/kernel.sh"
 	run_suite valgrind bash "$TOP/tests/sanitize/valgrind.sh"
 fi
 

@@ -118,7 +118,8 @@ int ids_read(struct ids_object *o, const struct btfids_opts *opts, const char *e
 
 	memset(o, 0, sizeof(*o));
 	o->elf_path = elf_path;
-	err = btfids_collect(&lg, elf_path, release, opts->kernel, &o->ph);
+	err = btfids_collect(&lg, elf_path, release ? BTFIDS_RELEASE_READ : BTFIDS_RELEASE_NONE,
+			     opts->kernel, &o->ph);
 	if (err)
 		return btfids_failed(&lg, 0, elf_path, err);	/* a line, if collect gave none */
 	if (!o->ph.has_ids)

@@ -9,7 +9,7 @@
  *   transform  placeholders, btf           -> edit           (transform.h:
  *                                             kfuncs from tags, 7.2; or
  *                                             kfuncs.h: from the sets on
- *                                             a libbpf copy, then dedup)
+ *                                             a libbpf copy; dedup.h)
  *   finalize   edit                        -> final layout   (finalize.h)
  *   resolve    placeholders, final layout  -> resolved words (resolve.h)
  *   emit       resolved words              -> .BTF_ids bytes (emit.h)
@@ -28,6 +28,7 @@
 
 #include "btfids.h"
 #include "collect.h"
+#include "dedup.h"
 #include "emit.h"
 #include "file.h"
 #include "finalize.h"
@@ -136,8 +137,9 @@ int btfids__collect(struct btfids *b)
 	if (!b->collected) {
 		b->collected = true;
 		b->collect_err = btfids_failed(&b->log, before, b->elf_path,
-					       btfids_collect(&b->log, b->elf_path, true,
-							      b->opts.kernel, &b->ph));
+					       btfids_collect(&b->log, b->elf_path,
+							      BTFIDS_RELEASE_FINISH, b->opts.kernel,
+							      &b->ph));
 	}
 	return b->collect_err;
 }
@@ -151,8 +153,10 @@ bool btfids__kernel_implemented(const char *kernel)
 {
 	int major, minor;
 
-	return !btfids_release_parse(kernel, &major, &minor) &&
-	       btfids_release_find(major, minor);
+	const struct btfids_release *r;
+
+	r = btfids_release_parse(kernel, &major, &minor) ? NULL : btfids_release_find(major, minor);
+	return r && btfids_release_finishable(r);
 }
 
 const char *btfids__kernel(const struct btfids *b)
@@ -252,13 +256,20 @@ static int materialize(struct btfids *b)
 	return 0;
 }
 
-static int dedup(struct btfids *b)
+/* Linux 7.3's btf2btf (kfuncs.c), on the BTF the pass owns. */
+static int kfuncs_stage(struct btfids *b)
 {
-	int err = btf__dedup(b->work, NULL);
+	/* a header edit.c refuses, libbpf can mishandle once it changes the BTF */
+	int err = btfids_edit_check(b->btf);
 
-	if (err)
-		btfids_error(&b->log, b->btf_path, "cannot deduplicate the BTF: %s", strerror(-err));
-	return err;
+	if (err) {
+		btfids_error(&b->log, b->btf_path, "cannot edit the BTF: %s",
+			     btfids_edit_strerror(err));
+		return err;
+	}
+	err = take_work(b);
+	return err ? err : btfids_kfuncs_transform(&b->log, b->btf_path, b->ph.release, &b->ph,
+						   b->work, &b->kfunc_warnings);
 }
 
 /* Stage 3: the release's btf2btf, and its dedup; the edit for finalize. */
@@ -273,13 +284,10 @@ static int transform(struct btfids *b)
 			return err;
 		err = materialize(b);
 	} else {
-		err = take_work(b);
-		if (!err)
-			err = btfids_kfuncs_transform(&b->log, b->btf_path, r, &b->ph, b->work,
-						      &b->kfunc_warnings);
+		err = kfuncs_stage(b);
 	}
 	if (!err && r->dedup)
-		err = dedup(b);
+		err = btfids_dedup(&b->log, b->btf_path, b->work);
 	if (err)
 		return err;
 	err = btfids_edit_init(&b->edit, b->work);

@@ -429,7 +429,8 @@ static int collect_elf(struct collect *c)
 	return err ? err : collect_symbols(c);
 }
 
-int btfids_collect(struct btfids_log *lg, const char *elf_path, bool release, const char *kernel,
+int btfids_collect(struct btfids_log *lg, const char *elf_path,
+		   enum btfids_collect_release release, const char *kernel,
 		   struct btfids_placeholders *ph)
 {
 	struct collect c = { .lg = lg, .ph = ph };
@@ -437,8 +438,9 @@ int btfids_collect(struct btfids_log *lg, const char *elf_path, bool release, co
 
 	memset(ph, 0, sizeof(*ph));
 	err = btfids_elf_open(lg, elf_path, &c.ef);
-	if (!err && release)
-		err = btfids_release_choose(lg, &c.ef, kernel, &ph->release);
+	if (!err && release != BTFIDS_RELEASE_NONE)
+		err = btfids_release_choose(lg, &c.ef, kernel, release == BTFIDS_RELEASE_FINISH,
+					    &ph->release);
 	if (!err)
 		err = collect_elf(&c);
 	btfids_elf_close(&c.ef);

@@ -72,12 +72,19 @@ struct btfids_placeholders {
 	size_t size;		/* bytes */
 };
 
+/* What btfids_collect() is to find out about the object's release. */
+enum btfids_collect_release {
+	BTFIDS_RELEASE_NONE,		/* nothing */
+	BTFIDS_RELEASE_READ,		/* which it is (to check objects finished for it) */
+	BTFIDS_RELEASE_FINISH,		/* which it is, and that this build can finish it */
+};
+
 /*
- * Read @elf_path's placeholders; with @release, also choose the release
- * the object is finished for (release.h; @kernel: the one the host named,
- * or NULL for the object's own).
+ * Read @elf_path's placeholders and, as @release asks, choose the release
+ * (release.h; @kernel: the one the host named, or NULL for the object's own).
  */
-int btfids_collect(struct btfids_log *lg, const char *elf_path, bool release, const char *kernel,
+int btfids_collect(struct btfids_log *lg, const char *elf_path,
+		   enum btfids_collect_release release, const char *kernel,
 		   struct btfids_placeholders *ph);
 
 /* The name of placeholder symbol @at. */

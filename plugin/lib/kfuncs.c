@@ -89,7 +89,8 @@ static struct btfids_at *at_by_off(const struct btfids_placeholders *ph)
 
 	if (!v)
 		return NULL;
-	memcpy(v, ph->at, ph->nr_at * sizeof(*v));
+	if (ph->nr_at)
+		memcpy(v, ph->at, ph->nr_at * sizeof(*v));
 	btfids_merge_sort(v, v + ph->nr_at + 1, ph->nr_at, sizeof(*v), at_before);
 	return v;
 }

@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/libbpf.h>
+
 #include "release.h"
 
 const struct btfids_release btfids_releases[] = {
@@ -40,6 +42,7 @@ const struct btfids_release btfids_releases[] = {
 		.flags_must_agree = true,
 		.impl_own_only = true,
 		.dedup = true,
+		.libbpf_major = 1, .libbpf_minor = 8,
 	},
 };
 
@@ -216,6 +219,23 @@ static int read_banner(const struct btfids_elf *ef, char *out)
 	return -ENOENT;
 }
 
+bool btfids_release_finishable(const struct btfids_release *r)
+{
+	unsigned int major = libbpf_major_version(), minor = libbpf_minor_version();
+
+	return major > (unsigned int)r->libbpf_major ||
+	       (major == (unsigned int)r->libbpf_major && minor >= (unsigned int)r->libbpf_minor);
+}
+
+/* Refuse: @r is a row, but this build's libbpf cannot finish it as the kernel does. */
+static int unfinishable(struct btfids_log *lg, const char *path, const struct btfids_release *r)
+{
+	btfids_error(lg, path, "Linux %s needs libbpf >= %d.%d, as its resolve_btfids has (this build has libbpf %u.%u, whose btf__dedup() writes other bytes): build btfids against libbpf %d.%d",
+		     r->name, r->libbpf_major, r->libbpf_minor, libbpf_major_version(),
+		     libbpf_minor_version(), r->libbpf_major, r->libbpf_minor);
+	return -EOPNOTSUPP;
+}
+
 /* Refuse: what was found (@text, from @where) is not a row. */
 static int unsupported(struct btfids_log *lg, const char *path, const char *where,
 		       const char *text)
@@ -226,7 +246,7 @@ static int unsupported(struct btfids_log *lg, const char *path, const char *wher
 }
 
 int btfids_release_choose(struct btfids_log *lg, const struct btfids_elf *ef, const char *named,
-			  const struct btfids_release **out)
+			  bool finishing, const struct btfids_release **out)
 {
 	char text[VERSION_TEXT_MAX];
 	const char *where = "named";
@@ -252,6 +272,10 @@ int btfids_release_choose(struct btfids_log *lg, const struct btfids_elf *ef, co
 	if (!*out) {
 		snprintf(text, sizeof(text), "%d.%d", major, minor);
 		return unsupported(lg, ef->path, where, text);
+	}
+	if (finishing && !btfids_release_finishable(*out)) {
+		*out = NULL;
+		return unfinishable(lg, ef->path, btfids_release_find(major, minor));
 	}
 	pr_debug(lg, "%s: Linux %s (%s)\n", ef->path, (*out)->name, where);
 	return 0;

@@ -36,6 +36,13 @@ struct btfids_release {
 	bool flags_must_agree;		/* one kfunc in two sets with other flags: an error */
 	bool impl_own_only;		/* an existing <name>_impl is looked for in own types only */
 	bool dedup;			/* btf__dedup() after btf2btf, before distilling */
+	/*
+	 * The oldest libbpf (major, minor) whose results are the kernel
+	 * build's: 7.3's resolve_btfids links its tree's libbpf 1.8, and
+	 * libbpf 1.7's btf__dedup() leaves a module's split BTF as pahole
+	 * wrote it where 1.8 folds its repeats of vmlinux types into the base.
+	 */
+	int libbpf_major, libbpf_minor;
 };
 
 /* The rows, oldest first, and their number. */
@@ -62,9 +69,13 @@ bool btfids_release_consistent(const struct btfids_release *r);
  * the BTFIDS_KERNEL environment variable if set and not empty, else what
  * the object says: a module's .modinfo "vermagic=", vmlinux's
  * linux_banner. One that is not a row, or none found, is an error naming
- * what was found and the rows.
+ * what was found and the rows. With @finishing, a release this build's
+ * libbpf cannot finish byte for byte is an error too (reading it is not).
  */
 int btfids_release_choose(struct btfids_log *lg, const struct btfids_elf *ef, const char *named,
-			  const struct btfids_release **out);
+			  bool finishing, const struct btfids_release **out);
+
+/* Can this build finish @r (is the libbpf it runs new enough)? */
+bool btfids_release_finishable(const struct btfids_release *r);
 
 #endif /* __BTFIDS_RELEASE_H */

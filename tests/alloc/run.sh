@@ -187,13 +187,18 @@ cp "$FX/kfuncs73.o" "$S/y" &&
 	(cd "$S" && "$B/tools/pahole" -J --btf_features="$KERNEL_BTF_FEATURES" \
 		--btf_encode_detached=y.BTF.1 y) >>"$S.log" 2>&1 ||
 	{ fail setup "pahole on kfuncs73: $(tail -n 3 "$S.log" | tr '\n' '|')"; summary; exit 1; }
+# (7.3 needs libbpf 1.8: the build/tree tools, and pahole-tree)
 BTFIDS_KERNEL=7.3
-sweep 7.3/btfids/kfuncs73 "$S/y $S/y.BTF.1" "$BTFIDS" --btf y.BTF.1 y
-sweep 7.3/btfids/distill "$S/m $S/m.BTF.1 $S/base" "$BTFIDS" --btf m.BTF.1 --btf_base base --distill_base m
-if [ -x "$PAHOLE_PATCHED" ]; then
-	FAILALLOC_DSO=/btfids.so sweep 7.3/pahole/plugin "$S/y" "$PAHOLE_PATCHED" -J -j1 \
-		--btf_features="$KERNEL_BTF_FEATURES" --btf_plugin="$PLUGIN:kernel=7.3" \
+T=$B/tree
+if [ -x "$T/btfids" ] && [ -x "$B/pahole-tree/pahole" ]; then
+	sweep 7.3/btfids/kfuncs73 "$S/y $S/y.BTF.1" "$T/btfids" --btf y.BTF.1 y
+	sweep 7.3/btfids/distill "$S/m $S/m.BTF.1 $S/base" "$T/btfids" --btf m.BTF.1 --btf_base base \
+		--distill_base m
+	FAILALLOC_DSO=/btfids.so sweep 7.3/pahole/plugin "$S/y" "$B/pahole-tree/pahole" -J -j1 \
+		--btf_features="$KERNEL_BTF_FEATURES" --btf_plugin="$T/btfids.so:kernel=7.3" \
 		--btf_encode_detached=y.BTF y
+else
+	fail 7.3 "no libbpf 1.8 build of btfids and pahole (make pahole-tree)"
 fi
 BTFIDS_KERNEL=$H_KERNEL
 

@@ -55,7 +55,8 @@
 # and the BTF steps' CPU time, two-step against one run (informational).
 #
 # Environment: KERNEL (7.2 or 7.3; the trees go to build/boot and
-# build/boot73), PAHOLE (default build/pahole/pahole), JOBS, BOOT_TIMEOUT
+# build/boot73), PAHOLE (default build/pahole/pahole; for 7.3
+# build/pahole-tree/pahole), JOBS, BOOT_TIMEOUT
 # (seconds per guest, default 600), KEEP_TREE=0 to drop the source and
 # object trees after a passing run (they take about 3 GB).
 set -euo pipefail
@@ -72,8 +73,14 @@ OBJ=$W/obj
 HERE=$TOP/tests/boot
 FRAGMENT=$HERE/kernel.config
 KPATCH=$(ls "$TOP"/scripts/kernel/*.patch)
-PAHOLE_REAL=${PAHOLE:-$B/pahole/pahole}
-PLUGIN_SO=$B/pahole/lib/dwarves/plugins/btfids.so
+# 7.3 needs libbpf 1.8 (release.c): pahole and the plugin built against the
+# tree's libbpf (make pahole-tree), which the tree's resolve_btfids links too
+case $KVER in
+7.2) PAHOLE_DIR=$B/pahole ;;
+*) PAHOLE_DIR=$B/pahole-tree ;;
+esac
+PAHOLE_REAL=${PAHOLE:-$PAHOLE_DIR/pahole}
+PLUGIN_SO=$PAHOLE_DIR/lib/dwarves/plugins/btfids.so
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-600}
 TESTMOD_SRC=$KSRC/tools/testing/selftests/bpf/test_kmods
@@ -158,7 +165,7 @@ source_build()
 
 # ---------------------------------------------------------------- config
 
-pahole_key() { hash_of "$B/pahole/bin/pahole" "$B/pahole/lib/libdwarves.so"; }
+pahole_key() { hash_of "$PAHOLE_DIR/bin/pahole" "$PAHOLE_DIR/lib/libdwarves.so"; }
 
 config_key() { echo "$(basename "$(source_deb)") $(hash_of "$FRAGMENT") $(pahole_key)"; }
 

@@ -206,10 +206,13 @@ h_check verify/many-summary "$why"
 # its _impl too (7.2 found no tagged kfunc to rewrite); a release verify
 # does not implement is refused
 F73=$BUILD/tests73/x86_64/kfuncs73.o
-if (export KERNEL=7.3 OUT=$BUILD/tests73 TESTS=$TOP/tests ROOT=$TOP
+BTFIDS_TREE=${BTFIDS_TREE:-$BUILD/tree/btfids}
+if [ -x "$BTFIDS_TREE" ] && (export KERNEL=7.3 OUT=$BUILD/tests73 TESTS=$TOP/tests ROOT=$TOP \
+    PAHOLE=$BUILD/pahole-tree/pahole BASE_RESOLVER=$BUILD/oracle73-tree/resolve_btfids
     . "$TOP/tests/fixtures-ready.sh" && fixtures_ready "$W/fixtures73.log"); then
+	# finished by the libbpf 1.8 build (7.3 needs it), checked by this one
 	for rel in 7.3 7.2; do
-		finish "k73-as-$rel" "$F73" --kernel="$rel" --btf "$F73.BTF.1" ||
+		BTFIDS=$BTFIDS_TREE finish "k73-as-$rel" "$F73" --kernel="$rel" --btf "$F73.BTF.1" ||
 			h_fail "verify/7.3/finish-$rel" "cannot finish kfuncs73 as $rel"
 	done
 	d=$W/k73-as-7.3
@@ -232,7 +235,7 @@ if (export KERNEL=7.3 OUT=$BUILD/tests73 TESTS=$TOP/tests ROOT=$TOP
 	grep -q "Linux 7.4 (named) is not a release" "$W/verify-7.3_release-7.4/err"
 	h_check verify/7.3/release-7.4-line "$([ $? = 0 ] || echo "no refusal line")"
 else
-	h_fail verify/7.3 "cannot build the 7.3 fixtures: $(tail -n 3 "$W/fixtures73.log")"
+	h_fail verify/7.3 "no libbpf 1.8 build ($BTFIDS_TREE: make pahole-tree) or the 7.3 fixtures: $(tail -n 3 "$W/fixtures73.log" 2>/dev/null)"
 fi
 
 # errors: exit 255 and one line naming the file

@@ -105,7 +105,7 @@ static void check_write(struct btfids *b)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct btfids_opts opts = fz_opts(false);
+	struct btfids_opts opts = fz_opts(false, fz_kernel(size, false));
 	struct btfids *b;
 
 	fz_file_set(&btf_file, data, size);

@@ -72,9 +72,9 @@ static void outputs_free(struct outputs *o)
 }
 
 /* One run; @btf NULL: from the files, else the host's BTF. */
-static void run_once(struct btf *btf, bool distill, struct outputs *out)
+static void run_once(struct btf *btf, bool distill, const char *kernel, struct outputs *out)
 {
-	struct btfids_opts opts = fz_opts(distill);
+	struct btfids_opts opts = fz_opts(distill, kernel);
 	struct btfids *b;
 	int err;
 
@@ -101,6 +101,7 @@ static void run_once(struct btf *btf, bool distill, struct outputs *out)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	const char *kernel = fz_kernel(size, false);
 	struct outputs host = {}, files = {};
 	struct fz_snapshot snap;
 	struct btf *btf;
@@ -109,9 +110,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	btf = btf__new_split(data, size, base);
 	if (btf) {
 		fz_snapshot_take(&snap, btf);
-		run_once(btf, false, &host);
+		run_once(btf, false, kernel, &host);
 		fz_snapshot_check(&snap, btf, "split");
-		run_once(btf, true, NULL);
+		run_once(btf, true, kernel, NULL);
 		fz_snapshot_check(&snap, btf, "split");
 		fz_snapshot_check(&base_snap, base, "base");
 		fz_snapshot_free(&snap);
@@ -119,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size % 2 == 0) {
 		fz_file_set(&split_file, data, size);
-		run_once(NULL, false, &files);
+		run_once(NULL, false, kernel, &files);
 	}
 	for (i = 0; host.ok && files.ok && i < BTFIDS_OUT_NR; i++)
 		FZ_CHECK(host.size[i] == files.size[i] &&

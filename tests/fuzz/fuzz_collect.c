@@ -35,7 +35,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct btfids_opts opts = fz_opts(false);
+	struct btfids_opts opts = fz_opts(false, fz_kernel(size, true));
 	struct btfids *b;
 	int err;
 

@@ -143,7 +143,7 @@ static void check_patched(const uint8_t *orig, size_t size, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct btfids_opts opts = fz_opts(false);
+	struct btfids_opts opts = fz_opts(false, fz_kernel(size, true));
 	const uint8_t *elf;
 	size_t n, elf_size, got;
 	mode_t mode;

@@ -41,7 +41,7 @@ if ! (cd new && patch -s -p1 < "$(ls "$TOP"/scripts/kernel/*.patch)"); then
 	exit 1
 fi
 
-export SHIM_PLUGIN=$BUILD/btfids.so SHIM_PAHOLE=$PAHOLE_PATCHED SHIM_RESOLVE_BTFIDS=$ORACLE
+export SHIM_PLUGIN=${PLUGIN:-$BUILD/btfids.so} SHIM_PAHOLE=$PAHOLE_PATCHED SHIM_RESOLVE_BTFIDS=$ORACLE
 export PAHOLE=$HERE/pahole-shim OBJCOPY=objcopy RESOLVE_BTFIDS=$ORACLE
 . "$TOP/tests/kernel-flags.sh"
 export PAHOLE_FLAGS="-j2 --btf_features=$KERNEL_BTF_FEATURES"

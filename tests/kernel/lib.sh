@@ -37,7 +37,9 @@ case $KREL in
 	KSUITE=sid KORACLE=$B/oracle/resolve_btfids ;;
 7.3)	K=$B/kernel73
 	: "${KVER:=7.3-cloud-amd64}" "${KPKGVER:=7.3~rc7-1~exp1}"
-	KSUITE=experimental KORACLE=$B/oracle73/resolve_btfids ;;
+	# 7.3 needs libbpf 1.8: the tree's, on both sides
+	: "${BTFIDS:=$B/tree/btfids}"
+	KSUITE=experimental KORACLE=$B/oracle73-tree/resolve_btfids ;;
 *)	echo "tests/kernel: no Debian kernel known for Linux $KREL" >&2; exit 2 ;;
 esac
 C=$K/cache

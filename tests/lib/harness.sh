@@ -51,17 +51,20 @@
 # no version of their own, so the tools are told it (BTFIDS_KERNEL), and
 # the references are that release's resolve_btfids:
 #   H_KERNEL        the release
-#   H_ORACLE        its unmodified resolve_btfids against our libbpf
+#   H_ORACLE        the reference (ORACLE, if set): for 7.2 its unmodified
+#                   resolve_btfids against our libbpf; for 7.3 its stock
+#                   build with its tree's libbpf 1.8, as 7.3 needs libbpf
+#                   1.8 (release.c), so 7.3 is tested with build/tree
 #   H_ORACLE_TREE   its stock build with its tree's libbpf (1.8)
 
 H_TESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 H_KERNEL=${KERNEL:-7.2}
 export BTFIDS_KERNEL=${BTFIDS_KERNEL-$H_KERNEL}
 case $H_KERNEL in
-7.2) H_ORACLE=$H_TESTS/../build/oracle/resolve_btfids
-     H_ORACLE_TREE=$H_TESTS/../build/oracle-tree/resolve_btfids ;;
-*)   H_ORACLE=$H_TESTS/../build/oracle${H_KERNEL//./}/resolve_btfids
-     H_ORACLE_TREE=$H_TESTS/../build/oracle${H_KERNEL//./}-tree/resolve_btfids ;;
+7.2) H_ORACLE_TREE=$H_TESTS/../build/oracle-tree/resolve_btfids
+     H_ORACLE=${ORACLE:-$H_TESTS/../build/oracle/resolve_btfids} ;;
+*)   H_ORACLE_TREE=$H_TESTS/../build/oracle${H_KERNEL//./}-tree/resolve_btfids
+     H_ORACLE=${ORACLE:-$H_ORACLE_TREE} ;;
 esac
 # python3 may be a version manager's shim that costs a process or two a
 # call: resolve the interpreter once

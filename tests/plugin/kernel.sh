@@ -66,6 +66,7 @@ MIN_MODULES=${MIN_MODULES:-30}
 . "$TOP/tests/kernel-flags.sh"
 FEATURES=${FEATURES:-$KERNEL_BTF_FEATURES}
 KFLAGS=(-J -j2 --btf_features="$FEATURES" --lang_exclude=rust)
+[ -z "${REPRODUCIBLE:-}" ] || KFLAGS+=(--btf_features=+reproducible_build)
 
 if [ "$PLUGIN" = "$B/btfids.so" ] && ! make -q -s -C "$TOP" "$PLUGIN" >/dev/null 2>&1; then
 	make -s -C "$TOP" "$PLUGIN" >/dev/null 2>&1 || die "make $PLUGIN failed"
