@@ -78,7 +78,11 @@ command -v "$CLANG" >/dev/null || die "$CLANG not found"
 if [ ! -f "$BUILD/config.mk" ]; then
 	bash "$TOP/scripts/bootstrap.sh" libbpf || die "bootstrap of libbpf failed"
 fi
-cfg() { sed -n "s/^$1 *:= *//p" "$BUILD/config.mk"; }
+# the kernel tree's libbpf 1.8 when there is a build of it (make pahole-tree):
+# with 1.7, Linux 7.3 is refused (release.c) and its path not reached
+LIBCFG=$BUILD/config.mk
+[ -f "$BUILD/tree/config.mk" ] && LIBCFG=$BUILD/tree/config.mk
+cfg() { sed -n "s/^$1 *:= *//p" "$LIBCFG"; }
 LIBBPF_CFLAGS=$(cfg LIBBPF_CFLAGS)
 LIBBPF_LIBS=$(cfg LIBBPF_LIBS)
 
@@ -159,7 +163,7 @@ OBJS=()
 for src in "$TOP"/plugin/lib/*.c; do
 	obj=$FZ/obj/$(basename "${src%.c}").o
 	OBJS+=("$obj")
-	if newer "$obj" "$src" "${HDRS[@]}" "$BUILD/config.mk"; then
+	if newer "$obj" "$src" "${HDRS[@]}" "$LIBCFG"; then
 		# shellcheck disable=SC2086
 		"$CLANG" $CFLAGS -fsanitize=fuzzer-no-link -c -o "$obj" "$src" 2>"$obj.log" ||
 			die "compiling $src failed: $(head -c 600 "$obj.log")"
