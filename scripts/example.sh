@@ -21,6 +21,9 @@ INFO="python3 $TOP/tests/btfinfo.py"
 # shellcheck source=tests/kernel-flags.sh
 . "$TOP/tests/kernel-flags.sh"
 FEATURES=$KERNEL_BTF_FEATURES
+# the example is built for Linux 7.2; its objects carry no version (a kernel's
+# do: linux_banner, .modinfo), so it is named, as scripts/kernel's patch does
+KREL=7.2
 N=6
 
 step() { printf 'example: [%s/%s] %s\n' "$1" "$N" "$2"; }
@@ -46,22 +49,22 @@ cp vmlinux demo.ko two/
 step 2 "the base: its BTF, finished (sorted) as a kernel build does for vmlinux"
 if [ -n "$single_run" ]; then
 	"$PAHOLE" -J --btf_features="$FEATURES" --btf_encode_detached=vmlinux.BTF \
-		--resolve_btfids vmlinux
+		--resolve_btfids=kernel=$KREL vmlinux
 else
 	"$PAHOLE" -J --btf_features="$FEATURES" --btf_encode_detached=vmlinux.BTF.1 vmlinux
-	"$BTFIDS" --btf vmlinux.BTF.1 vmlinux
+	"$BTFIDS" --kernel=$KREL --btf vmlinux.BTF.1 vmlinux
 fi
 show vmlinux.BTF
 
 if [ -n "$single_run" ]; then
-	step 3 "the single run: pahole -J --btf_base vmlinux.BTF --btf_encode_detached=demo.ko.BTF --resolve_btfids demo.ko"
+	step 3 "the single run: pahole -J --btf_base vmlinux.BTF --btf_encode_detached=demo.ko.BTF --resolve_btfids=kernel=$KREL demo.ko"
 	"$PAHOLE" -J --btf_features="$FEATURES,distilled_base" --btf_base vmlinux.BTF \
-		--btf_encode_detached=demo.ko.BTF --resolve_btfids demo.ko
+		--btf_encode_detached=demo.ko.BTF --resolve_btfids=kernel=$KREL demo.ko
 else
-	step 3 "the pass as a command: pahole -J ... demo.ko, then btfids --btf demo.ko.BTF.1 --btf_base vmlinux.BTF --distill_base demo.ko"
+	step 3 "the pass as a command: pahole -J ... demo.ko, then btfids --kernel=$KREL --btf demo.ko.BTF.1 --btf_base vmlinux.BTF --distill_base demo.ko"
 	"$PAHOLE" -J --btf_features="$FEATURES" --btf_base vmlinux.BTF \
 		--btf_encode_detached=demo.ko.BTF.1 demo.ko
-	"$BTFIDS" --btf demo.ko.BTF.1 --btf_base vmlinux.BTF --distill_base demo.ko
+	"$BTFIDS" --kernel=$KREL --btf demo.ko.BTF.1 --btf_base vmlinux.BTF --distill_base demo.ko
 	rm -f demo.ko.BTF.1
 fi
 echo "    its three outputs:"
