@@ -48,8 +48,8 @@
 #   negative/...  the guest with the emptied set: bpf_testmod's programs are
 #                 refused by the verifier, vmlinux's still run
 #   release/...   (7.3) the kernel=7.2 build differs from the two-step one
-#                 and btfids verify (7.3's rules) finds its kfuncs without
-#                 their tags; the 7.4 tree took the two steps, byte-identical
+#                 and btfids verify (7.3's rules) finds problems in it (its
+#                 arena kfuncs without address_space(1), at least); the 7.4 tree took the two steps, byte-identical
 #                 to the unpatched build; the tree put back is the one-run
 #                 tree again
 # and the BTF steps' CPU time, two-step against one run (informational).
@@ -603,17 +603,20 @@ check_release()
 	  $((n_mod + 1)) ] || why="the forced build did not run the plugin with kernel=7.2"
 	cmp -s "$W/two/vmlinux" "$W/forced/vmlinux" && why="${why:+$why; }its vmlinux equals the two-step one"
 	check release/kernel=7.2-differs "$why" "vmlinux finished with 7.2's rules is not the tree's"
-	"$B/btfids" verify --kernel="$KVER" "$W/forced/vmlinux" > "$W/verify-forced.txt" 2>&1
-	n=$(grep -c 'has no "bpf_kfunc" decl tag' "$W/verify-forced.txt")
-	check release/kernel=7.2-verify "$([ "$n" -gt 0 ] || echo "btfids verify found no kfunc without its tag: $(tail -n 1 "$W/verify-forced.txt")")" \
-		"btfids verify (7.3's rules): $n kfuncs without bpf_kfunc"
-	"$B/btfids" verify "$W/two/vmlinux" > "$W/verify-two.txt" 2>&1
+	"$B/btfids" verify --kernel="$KVER" "$W/forced/vmlinux" > "$W/verify-forced.txt" 2>&1 || true
+	n=$(sed -n 's/.* with problems (\([0-9]*\) problems).*/\1/p' "$W/verify-forced.txt")
+	check release/kernel=7.2-verify "$([ "${n:-0}" -gt 0 ] || echo "btfids verify found nothing wrong: $(tail -n 1 "$W/verify-forced.txt")")" \
+		"btfids verify (7.3's rules): ${n:-0} problems, e.g. $(grep -m1 -o 'kfunc .*' "$W/verify-forced.txt" || true)"
+	"$B/btfids" verify "$W/two/vmlinux" > "$W/verify-two.txt" 2>&1 || true
 	check release/two-step-verify "$(grep -q ' 0 with problems' "$W/verify-two.txt" ||
 		tail -n 3 "$W/verify-two.txt" | tr '\n' '|')" "$(tail -n 1 "$W/verify-two.txt")"
 
 	why=""
-	[ -z "$(calls "$W/calls-future-one.log" pahole --resolve_btfids)" ] ||
-		why="pahole was asked for the plugin on a 7.4 tree"
+	# the probe asks (and is refused); no encoding run may use the plugin
+	[ -z "$(calls "$W/calls-future-one.log" pahole --resolve_btfids | grep -- ' -J ')" ] ||
+		why="pahole ran the plugin on a 7.4 tree"
+	[ -n "$(calls "$W/calls-future-one.log" pahole --resolve_btfids=kernel=7.4)" ] ||
+		why="${why:+$why; }Makefile.btf did not ask about 7.4"
 	[ "$(calls "$W/calls-future-one.log" resolve_btfids ' --btf ' | wc -l)" -eq $((n_mod + 1)) ] ||
 		why="${why:+$why; }$(calls "$W/calls-future-one.log" resolve_btfids ' --btf ' | wc -l) resolve_btfids --btf runs, want $((n_mod + 1))"
 	check release/7.4-two-steps "$why" "7.4: the tree's pahole and resolve_btfids, not the plugin"
