@@ -453,20 +453,21 @@ static int add_impl_func(struct kfuncs *k, const struct kfunc *kf, const char *i
 	return func_id;
 }
 
-/* A prototype like @proto_id's, up to its first implicit argument. */
-static int add_visible_proto(struct kfuncs *k, const struct kfunc *kf, __u32 proto_id)
+/*
+ * The parameters of @proto_id, names included, onto the prototype just
+ * added; with @visible, only those before the first implicit argument.
+ */
+static int copy_params(struct kfuncs *k, const struct kfunc *kf, __u32 proto_id, bool visible)
 {
 	char pname[BTFIDS_NAME_MAX];
 	const struct btf_param *p;
 	__u32 i, n = btf_vlen(btf__type_by_id(k->btf, proto_id));
-	int id, err;
+	int err;
 
-	id = btf__add_func_proto(k->btf, btf__type_by_id(k->btf, proto_id)->type);
-	if (id < 0)
-		return add_failed(k, kf, "a prototype", id);
 	for (i = 0; i < n; i++) {
+		/* re-read: adding moves libbpf's types */
 		p = &btf_params(btf__type_by_id(k->btf, proto_id))[i];
-		if (is_implicit_arg(k->btf, p))
+		if (visible && is_implicit_arg(k->btf, p))
 			break;
 		err = copy_name(k, p->name_off, pname, sizeof(pname));
 		if (err)
@@ -475,7 +476,19 @@ static int add_visible_proto(struct kfuncs *k, const struct kfunc *kf, __u32 pro
 		if (err < 0)
 			return add_failed(k, kf, "a parameter", err);
 	}
-	return id;
+	return 0;
+}
+
+/* A prototype like @proto_id's, up to its first implicit argument. */
+static int add_visible_proto(struct kfuncs *k, const struct kfunc *kf, __u32 proto_id)
+{
+	int id, err;
+
+	id = btf__add_func_proto(k->btf, btf__type_by_id(k->btf, proto_id)->type);
+	if (id < 0)
+		return add_failed(k, kf, "a prototype", id);
+	err = copy_params(k, kf, proto_id, true);
+	return err ? err : id;
 }
 
 static int implicit_args(struct kfuncs *k, const struct kfunc *kf)
@@ -551,26 +564,6 @@ static bool has_arena(const struct kfuncs *k, const struct kfunc *kf, __u32 prot
 	return false;
 }
 
-/* A copy of @proto_id's parameters, names included, on new prototype @id. */
-static int copy_params(struct kfuncs *k, const struct kfunc *kf, __u32 proto_id)
-{
-	char pname[BTFIDS_NAME_MAX];
-	const struct btf_param *p;
-	__u32 i, n = btf_vlen(btf__type_by_id(k->btf, proto_id));
-	int err;
-
-	for (i = 0; i < n; i++) {
-		p = &btf_params(btf__type_by_id(k->btf, proto_id))[i];
-		err = copy_name(k, p->name_off, pname, sizeof(pname));
-		if (err)
-			return err;
-		err = btf__add_func_param(k->btf, pname, p->type);
-		if (err < 0)
-			return add_failed(k, kf, "a parameter", err);
-	}
-	return 0;
-}
-
 /* Arena pointers: a new prototype (the old one may be shared). */
 static int arena_attrs(struct kfuncs *k, const struct kfunc *kf)
 {
@@ -588,7 +581,7 @@ static int arena_attrs(struct kfuncs *k, const struct kfunc *kf)
 	id = btf__add_func_proto(k->btf, ret);
 	if (id < 0)
 		return add_failed(k, kf, "a prototype", id);
-	err = copy_params(k, kf, proto_id);
+	err = copy_params(k, kf, proto_id, false);
 	n = btf_vlen(btf__type_by_id(k->btf, id));
 	for (i = 0; !err && i < n; i++) {
 		if (!is_arena_arg(k, kf, &btf_params(btf__type_by_id(k->btf, id))[i], i))
