@@ -71,7 +71,6 @@ run_suite release env BTFIDS="$BUILD/tree/btfids" PLUGIN="$BUILD/tree/btfids.so"
 	PAHOLE_PATCHED="$(exe "$BUILD/pahole-tree/pahole")" BTFIDS_17="$BUILD/btfids" \
 	bash "$TOP/tests/release/run.sh"
 run_suite selftest bash "$TOP/tests/selftest/run.sh"
-run_suite selftest-7.3 env "${K73[@]}" bash "$TOP/tests/selftest/run.sh"
 # Linux 7.3: the differential suites again, against 7.3's stock
 # resolve_btfids (its tree's libbpf 1.8), with btfids, the plugin and pahole
 # built against the same libbpf (build/tree, build/pahole-tree): 7.3 needs
@@ -84,6 +83,7 @@ run_suite differential-7.3 env "${K73[@]}" bash "$TOP/tests/run-diff.sh"
 run_suite random-7.3 env "${K73[@]}" bash "$TOP/tests/random/run.sh"
 run_suite plugin-7.3 env "${K73[@]}" WORK="$BUILD/tests73/plugin" bash "$TOP/tests/plugin/run.sh"
 run_suite integration-7.3 env "${K73[@]}" bash "$TOP/tests/integration/gen-btf.sh"
+run_suite selftest-7.3 env "${K73[@]}" bash "$TOP/tests/selftest/run.sh"
 # libbpf 1.8 (the kernel tree's, `make pahole-tree`): BTF with layout
 # sections, against the stock resolve_btfids build, byte for byte
 T18=(OUT="$BUILD/tests-tree" BTFIDS="$BUILD/tree/btfids" ORACLE="$BUILD/oracle-tree/resolve_btfids"
