@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench/kernel/run.sh - the BTF phase of a whole distribution kernel
-# (benchmark, not a test): every module of Debian's 7.2 cloud kernel that
+# (benchmark, not a test): every module of Debian's 7.2 (KERNEL=7.3: 7.3) cloud kernel that
 # has a debug counterpart, joined with its DWARF by eu-unstrip as
 # tests/kernel/lib.sh does, split on vmlinux, finished
 #   two-step  by the patched pahole without a plugin (X.BTF.1), then
@@ -108,7 +108,7 @@ CFG=$OUTDIR/kernel-config.txt
 		"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 	echo "info=pahole: $PAHOLE_PATCHED ($("$PAHOLE_PATCHED" --version), dwarves-patches/ applied)" \
 		"for both variants; plugin $(md5sum < "$PLUGIN" | cut -c1-12); btfids" \
-		"$(md5sum < "$BTFIDS" | cut -c1-12); resolve_btfids: Linux 7.2, libbpf 1.7 (build/oracle)"
+		"$(md5sum < "$BTFIDS" | cut -c1-12); resolve_btfids: Linux $KREL, ${ORACLE#"$TOP"/}"
 	echo "info=kernel: Debian $KVER ($KPKGVER): $(wc -l < "$ALL") modules" \
 		"($(awk '$2 == 1' "$ALL" | wc -l) with .BTF_ids, $(awk '$5 > 0' "$ALL" | wc -l) with kfunc sets)" \
 		"of $(wc -l < "$C/modlist.txt") in the package (the others have no debug counterpart)"
