@@ -28,6 +28,7 @@
 
 #include "btfids.h"
 #include "collect.h"
+#include "bytes.h"
 #include "dedup.h"
 #include "emit.h"
 #include "file.h"
@@ -53,11 +54,13 @@ struct btfids {
 	struct btf *btf;		/* the input BTF ... */
 	struct btf *base;		/* ... and its base */
 	bool own_btf;			/* loaded from files: ours to free */
+	bool host_deduped;		/* the host's, lent: btf__dedup() output */
 
-	struct btf *work;		/* the BTF that kfuncs.c changes: a copy of the
-					 * host's, or the loaded btf itself */
+	struct btf *work;		/* the BTF that kfuncs.c changes: btf itself,
+					 * or a copy of the host's */
 	bool own_work;			/* a copy: ours to free */
 	unsigned int kfunc_warnings;
+	struct btfids_btf_changes changes;	/* what kfuncs.c changed */
 
 	bool ran;
 	struct btfids_edit edit;
@@ -124,6 +127,7 @@ void btfids__free(struct btfids *b)
 		btf__free(b->base);
 	}
 	btfids_placeholders_free(&b->ph);
+	btfids_btf_changes_free(&b->changes);
 	free(b->btf_path);
 	free(b->kernel);
 	free(b->elf_path);
@@ -214,13 +218,33 @@ int btfids__set_btf(struct btfids *b, struct btf *btf, struct btf *base)
 	return btfids_failed(&b->log, before, b->elf_path, err);
 }
 
-/* The BTF kfuncs.c may change: the loaded one is ours, the host's is copied. */
+int btfids__set_deduped_btf(struct btfids *b, struct btf *btf, struct btf *base)
+{
+	int err = btfids__set_btf(b, btf, base);
+
+	b->host_deduped = !err;
+	return err;
+}
+
+/* Is @btf of the other byte order than the host's? */
+static bool btfids_btf_swapped(const struct btf *btf)
+{
+	enum btf_endianness host = btfids_host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
+
+	return btf__endianness(btf) != host;
+}
+
+/*
+ * The BTF kfuncs.c changes: the loaded one, or the host's when the host
+ * lent it (btfids__set_deduped_btf()) in the host's byte order; else a
+ * copy of the host's (libbpf then keeps the byte order it read).
+ */
 static int take_work(struct btfids *b)
 {
 	const void *raw;
 	__u32 size;
 
-	if (b->own_btf) {
+	if (b->own_btf || (b->host_deduped && !btfids_btf_swapped(b->btf))) {
 		b->work = b->btf;
 		return 0;
 	}
@@ -269,13 +293,30 @@ static int kfuncs_stage(struct btfids *b)
 	}
 	err = take_work(b);
 	return err ? err : btfids_kfuncs_transform(&b->log, b->btf_path, b->ph.release, &b->ph,
-						   b->work, &b->kfunc_warnings);
+						   b->work, &b->kfunc_warnings, &b->changes);
+}
+
+/* The release's dedup; a new BTF from the fast path replaces the work. */
+static int dedup(struct btfids *b, const struct btfids_btf_changes *changes)
+{
+	struct btf *work = b->work;
+	int err;
+
+	err = btfids_dedup(&b->log, b->btf_path, b->host_deduped, changes, &work);
+	if (err || work == b->work)
+		return err;
+	if (b->own_work)
+		btf__free(b->work);
+	b->work = work;
+	b->own_work = true;
+	return 0;
 }
 
 /* Stage 3: the release's btf2btf, and its dedup; the edit for finalize. */
 static int transform(struct btfids *b)
 {
 	const struct btfids_release *r = b->ph.release;
+	const struct btfids_btf_changes *changes = NULL;
 	int err;
 
 	if (r->kfuncs == BTFIDS_KFUNCS_FROM_TAGS) {
@@ -285,9 +326,10 @@ static int transform(struct btfids *b)
 		err = materialize(b);
 	} else {
 		err = kfuncs_stage(b);
+		changes = &b->changes;
 	}
 	if (!err && r->dedup)
-		err = btfids_dedup(&b->log, b->btf_path, b->work);
+		err = dedup(b, changes);
 	if (err)
 		return err;
 	err = btfids_edit_init(&b->edit, b->work);

@@ -10,15 +10,25 @@
  * name a type, and every FWD carry 0, before libbpf deduplicates: such
  * input gets one line naming the type, never a crash.
  *
- * Hands on the same BTF, deduplicated (the driver makes it the edit).
+ * Which dedup: pahole's own BTF, which pahole's btf__dedup() has just
+ * left, takes dedup_fast.c where its preconditions hold; so does BTF read
+ * from files with BTFIDS_DEDUP=fast (the user says pahole with this
+ * libbpf wrote it). Everything else (BTF read from files, a failed
+ * precondition, BTFIDS_DEDUP=libbpf) takes btf__dedup(). With
+ * BTFIDS_DEDUP_CHECK=1, every fast result is compared with btf__dedup()'s,
+ * byte for byte, and a difference is an error.
+ *
+ * Hands on the BTF deduplicated (the driver makes it the edit).
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <bpf/btf.h>
 
 #include "dedup.h"
+#include "dedup_fast.h"
 
 /* Is @id a type of @cnt? Else it is *@bad. */
 static bool in_range(__u32 id, __u32 cnt, __u32 *bad)
@@ -81,18 +91,96 @@ static int check_type(struct btfids_log *lg, const char *btf_path, const struct 
 	return 0;
 }
 
-int btfids_dedup(struct btfids_log *lg, const char *btf_path, struct btf *btf)
+/* libbpf's btf__dedup() on @btf, in place. */
+static int dedup_libbpf(struct btfids_log *lg, const char *btf_path, struct btf *btf)
 {
-	const struct btf *base = btf__base_btf(btf);
-	__u32 id = base ? btf__type_cnt(base) : 1, n = btf__type_cnt(btf);
+	int err = btf__dedup(btf, NULL);
+
+	if (err)
+		btfids_error(lg, btf_path, "cannot deduplicate the BTF: %s", strerror(-err));
+	return err;
+}
+
+static bool env_is(const char *name, const char *value)
+{
+	const char *v = getenv(name);
+
+	return v && !strcmp(v, value);
+}
+
+/* BTFIDS_DEDUP_CHECK: does btf__dedup() of a copy of @work give @fast's bytes? */
+static int check_fast(struct btfids_log *lg, const char *btf_path, const struct btf *work,
+		      const struct btf *fast)
+{
+	const void *raw = NULL, *want;
+	__u32 size = 0, want_size, i;
+	struct btf *copy;
+	int err;
+
+	raw = btf__raw_data(work, &size);
+	copy = raw ? btf__new_split((void *)raw, size, (struct btf *)btf__base_btf(work)) : NULL;
+	if (!copy) {
+		btfids_error(lg, btf_path, "dedup check: cannot copy the BTF: %s", strerror(errno));
+		return -ENOMEM;
+	}
+	err = dedup_libbpf(lg, btf_path, copy);
+	want = err ? NULL : btf__raw_data(copy, &want_size);
+	raw = want ? btf__raw_data(fast, &size) : NULL;
+	if (!err && (!raw || size != want_size || memcmp(raw, want, size))) {
+		for (i = 0; raw && i < size && i < want_size && ((const __u8 *)raw)[i] ==
+		     ((const __u8 *)want)[i]; i++)
+			;
+		btfids_error(lg, btf_path, "dedup check: the fast dedup wrote %u bytes, btf__dedup() %u, first difference at byte %u",
+			     size, want_size, i);
+		err = -EIO;
+	}
+	btf__free(copy);
+	return err;
+}
+
+/* dedup_fast.c's result for *@work, changed as @c says, or 1: take libbpf's. */
+static int dedup_fast(struct btfids_log *lg, const char *btf_path, bool from_host,
+		      const struct btfids_btf_changes *c, struct btf **work)
+{
+	const char *why = NULL;
+	struct btf *out = NULL;
+	int err;
+
+	if (!c || env_is("BTFIDS_DEDUP", "libbpf") ||
+	    (!from_host && !env_is("BTFIDS_DEDUP", "fast")))
+		return 1;
+	err = btfids_dedup_fast(*work, c, &out, &why);
+	if (err == 1) {
+		pr_debug(lg, "dedup: btf__dedup(), not the fast path: %s\n", why);
+		return 1;
+	}
+	if (err) {
+		btfids_error(lg, btf_path, "cannot deduplicate the BTF: %s", strerror(-err));
+		return err;
+	}
+	if (env_is("BTFIDS_DEDUP_CHECK", "1"))
+		err = check_fast(lg, btf_path, *work, out);
+	if (err) {
+		btf__free(out);
+		return err;
+	}
+	pr_debug(lg, "dedup: fast path, %u types\n", btf__type_cnt(out));
+	*work = out;
+	return 0;
+}
+
+int btfids_dedup(struct btfids_log *lg, const char *btf_path, bool from_host,
+		 const struct btfids_btf_changes *changes, struct btf **work)
+{
+	const struct btf *base = btf__base_btf(*work);
+	__u32 id = base ? btf__type_cnt(base) : 1, n = btf__type_cnt(*work);
 	int err = 0;
 
 	for (; !err && id < n; id++)
-		err = check_type(lg, btf_path, btf, id);
-	if (err)
-		return err;
-	err = btf__dedup(btf, NULL);
-	if (err)
-		btfids_error(lg, btf_path, "cannot deduplicate the BTF: %s", strerror(-err));
+		err = check_type(lg, btf_path, *work, id);
+	if (!err)
+		err = dedup_fast(lg, btf_path, from_host, changes, work);
+	if (err == 1)
+		err = dedup_libbpf(lg, btf_path, *work);
 	return err;
 }

@@ -16,13 +16,22 @@
 
 struct btf;
 
+/* What the transforms changed (the fast dedup, dedup_fast.h, needs it). */
+struct btfids_btf_changes {
+	__u32 nr_clean;		/* btf__type_cnt() before: later ids were added */
+	__u32 *funcs;		/* FUNCs given another prototype, ascending */
+	__u32 nr_funcs, cap_funcs;
+};
+
 /*
  * Apply @r's btf2btf switches to @btf (modifiable, split on its base or
  * not); messages name @btf_path. Adds the warnings it printed to
- * *@warnings.
+ * *@warnings; says what changed in *@changes (btfids_btf_changes_free()).
  */
 int btfids_kfuncs_transform(struct btfids_log *lg, const char *btf_path,
 			    const struct btfids_release *r, const struct btfids_placeholders *ph,
-			    struct btf *btf, unsigned int *warnings);
+			    struct btf *btf, unsigned int *warnings,
+			    struct btfids_btf_changes *changes);
+void btfids_btf_changes_free(struct btfids_btf_changes *c);
 
 #endif /* __BTFIDS_KFUNCS_H */

@@ -148,7 +148,7 @@ static int btfids_post_encode(struct pahole_btf_pass *pass, void **priv)
 	*priv = b;
 	err = btfids__collect(b);
 	if (!err)
-		err = btfids__set_btf(b, pass->btf, pass->base_btf);
+		err = btfids__set_deduped_btf(b, pass->btf, pass->base_btf);
 	if (!err)
 		err = btfids__run(b);
 	if (!err && pass->detached_path) {

@@ -728,8 +728,13 @@ static bool arena_ptr(const struct btf *btf, __u32 id)
 
 static int run_kfuncs(struct kf_case *c, const struct btfids_release *r, unsigned int *warnings)
 {
+	struct btfids_btf_changes changes = { 0 };
+	int err;
+
 	log_buf[0] = 0;
-	return btfids_kfuncs_transform(&lg, "crafted.btf", r, &c->ph, c->btf, warnings);
+	err = btfids_kfuncs_transform(&lg, "crafted.btf", r, &c->ph, c->btf, warnings, &changes);
+	btfids_btf_changes_free(&changes);
+	return err;
 }
 
 /* Each switch of a release row that kfuncs.c carries out, one at a time. */
