@@ -74,8 +74,9 @@ run_suite selftest bash "$TOP/tests/selftest/run.sh"
 # Linux 7.3: the differential suites again, against 7.3's stock
 # resolve_btfids (its tree's libbpf 1.8), with btfids, the plugin and pahole
 # built against the same libbpf (build/tree, build/pahole-tree): 7.3 needs
-# libbpf 1.8 (KERNEL, tests/lib/harness.sh; release.c)
-K73=(KERNEL=7.3 OUT="$BUILD/tests73" BTFIDS="$BUILD/tree/btfids" PLUGIN="$BUILD/tree/btfids.so"
+# libbpf 1.8 (KERNEL, tests/lib/harness.sh; release.c); every fast dedup
+# (dedup_fast.c) is compared with btf__dedup()'s (BTFIDS_DEDUP_CHECK)
+K73=(KERNEL=7.3 BTFIDS_DEDUP_CHECK=1 OUT="$BUILD/tests73" BTFIDS="$BUILD/tree/btfids" PLUGIN="$BUILD/tree/btfids.so"
      ORACLE="$BUILD/oracle73-tree/resolve_btfids" BASE_RESOLVER="$BUILD/oracle73-tree/resolve_btfids"
      BTF_CMP=raw PAHOLE="$BUILD/pahole-tree/pahole" PAHOLE_PATCHED="$(exe "$BUILD/pahole-tree/pahole")"
      PAHOLE_STOCK="$(exe "$BUILD/pahole-tree-stock/pahole")")
@@ -122,7 +123,7 @@ if [ -n "${BTFIDS_FULL:-}" ]; then
 	# set); btfids (libbpf 1.8) against 7.3's stock resolve_btfids, and the
 	# single run (pahole-tree) on every selected module with it, on the
 	# modules with .BTF_ids without it
-	KK73=(KERNEL=7.3 BTFIDS="$BUILD/tree/btfids" ORACLE="$BUILD/oracle73-tree/resolve_btfids")
+	KK73=(KERNEL=7.3 BTFIDS_DEDUP_CHECK=1 BTFIDS="$BUILD/tree/btfids" ORACLE="$BUILD/oracle73-tree/resolve_btfids")
 	KP73=(PAHOLE_PATCHED="$BUILD/pahole-tree/pahole" PLUGIN="$BUILD/tree/btfids.so")
 	run_suite kernel-7.3 env "${KK73[@]}" bash "$TOP/tests/kernel/run.sh"
 	run_suite kernel-7.3-repro env "${KK73[@]}" REPRODUCIBLE=1 bash "$TOP/tests/kernel/run.sh"

@@ -108,21 +108,32 @@ static bool env_is(const char *name, const char *value)
 	return v && !strcmp(v, value);
 }
 
+/* A copy of @btf, parsed from its bytes, as a file of them would be. */
+static struct btf *copy_btf(struct btfids_log *lg, const char *btf_path, const struct btf *btf)
+{
+	const void *raw;
+	struct btf *copy;
+	__u32 size;
+
+	raw = btf__raw_data(btf, &size);
+	copy = raw ? btf__new_split((void *)raw, size, (struct btf *)btf__base_btf(btf)) : NULL;
+	if (!copy)
+		btfids_error(lg, btf_path, "cannot copy the BTF: %s", strerror(errno));
+	return copy;
+}
+
 /* BTFIDS_DEDUP_CHECK: does btf__dedup() of a copy of @work give @fast's bytes? */
 static int check_fast(struct btfids_log *lg, const char *btf_path, const struct btf *work,
 		      const struct btf *fast)
 {
-	const void *raw = NULL, *want;
-	__u32 size = 0, want_size, i;
+	const void *raw, *want = NULL;
+	__u32 size = 0, want_size = 0, i;
 	struct btf *copy;
 	int err;
 
-	raw = btf__raw_data(work, &size);
-	copy = raw ? btf__new_split((void *)raw, size, (struct btf *)btf__base_btf(work)) : NULL;
-	if (!copy) {
-		btfids_error(lg, btf_path, "dedup check: cannot copy the BTF: %s", strerror(errno));
+	copy = copy_btf(lg, btf_path, work);
+	if (!copy)
 		return -ENOMEM;
-	}
 	err = dedup_libbpf(lg, btf_path, copy);
 	want = err ? NULL : btf__raw_data(copy, &want_size);
 	raw = want ? btf__raw_data(fast, &size) : NULL;
@@ -138,8 +149,30 @@ static int check_fast(struct btfids_log *lg, const char *btf_path, const struct 
 	return err;
 }
 
+/*
+ * btf__dedup() for the BTF pahole lent: on a copy. pahole's own dedup left
+ * libbpf believing the strings deduplicated, so that a second dedup in place
+ * would keep them in pahole's order, where resolve_btfids, which reads the
+ * BTF from pahole's file, lays them out again.
+ */
+static int dedup_lent(struct btfids_log *lg, const char *btf_path, struct btf **work)
+{
+	struct btf *copy = copy_btf(lg, btf_path, *work);
+	int err;
+
+	if (!copy)
+		return -ENOMEM;
+	err = dedup_libbpf(lg, btf_path, copy);
+	if (err) {
+		btf__free(copy);
+		return err;
+	}
+	*work = copy;
+	return 0;
+}
+
 /* dedup_fast.c's result for *@work, changed as @c says, or 1: take libbpf's. */
-static int dedup_fast(struct btfids_log *lg, const char *btf_path, bool from_host,
+static int dedup_fast(struct btfids_log *lg, const char *btf_path, bool lent,
 		      const struct btfids_btf_changes *c, struct btf **work)
 {
 	const char *why = NULL;
@@ -147,7 +180,7 @@ static int dedup_fast(struct btfids_log *lg, const char *btf_path, bool from_hos
 	int err;
 
 	if (!c || env_is("BTFIDS_DEDUP", "libbpf") ||
-	    (!from_host && !env_is("BTFIDS_DEDUP", "fast")))
+	    (!lent && !env_is("BTFIDS_DEDUP", "fast")))
 		return 1;
 	err = btfids_dedup_fast(*work, c, &out, &why);
 	if (err == 1) {
@@ -169,7 +202,7 @@ static int dedup_fast(struct btfids_log *lg, const char *btf_path, bool from_hos
 	return 0;
 }
 
-int btfids_dedup(struct btfids_log *lg, const char *btf_path, bool from_host,
+int btfids_dedup(struct btfids_log *lg, const char *btf_path, bool lent,
 		 const struct btfids_btf_changes *changes, struct btf **work)
 {
 	const struct btf *base = btf__base_btf(*work);
@@ -179,8 +212,8 @@ int btfids_dedup(struct btfids_log *lg, const char *btf_path, bool from_host,
 	for (; !err && id < n; id++)
 		err = check_type(lg, btf_path, *work, id);
 	if (!err)
-		err = dedup_fast(lg, btf_path, from_host, changes, work);
+		err = dedup_fast(lg, btf_path, lent, changes, work);
 	if (err == 1)
-		err = dedup_libbpf(lg, btf_path, *work);
+		err = lent ? dedup_lent(lg, btf_path, work) : dedup_libbpf(lg, btf_path, *work);
 	return err;
 }

@@ -18,11 +18,11 @@ struct btf;
 
 /*
  * Deduplicate *@work (split on its base or not); messages name @btf_path.
- * @from_host: *@work is (a copy of) the BTF pahole handed over, changed as
+ * @lent: *@work is the BTF pahole lent (btfids__set_deduped_btf()), changed as
  * @changes says (NULL: unknown); *@work may then be replaced by a new BTF,
  * the caller's to free (the old one is left as it was).
  */
-int btfids_dedup(struct btfids_log *lg, const char *btf_path, bool from_host,
+int btfids_dedup(struct btfids_log *lg, const char *btf_path, bool lent,
 		 const struct btfids_btf_changes *changes, struct btf **work);
 
 #endif /* __BTFIDS_DEDUP_H */

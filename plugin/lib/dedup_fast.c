@@ -194,6 +194,18 @@ static __u32 table_find(const struct fast *f, const struct id_table *tab,
 	return 0;
 }
 
+/* The record after @t, or NULL (and why) past a kind this pass cannot size. */
+static const struct btf_type *next_type(struct fast *f, const struct btf_type *t)
+{
+	__u32 size = btfids_type_size(t);
+
+	if (!size) {
+		f->why = "a type of a kind this pass does not know";
+		return NULL;
+	}
+	return (const struct btf_type *)((const char *)t + size);
+}
+
 /* --- the clean types: changed FUNCs, their referrers, candidates ------ */
 
 static int mark_dirty(struct fast *f, const struct btfids_btf_changes *c)
@@ -259,7 +271,9 @@ static int scan_clean(struct fast *f)
 			return 1;
 		if (fits_kind(t) && !f->dirty[id - f->start] && table_add_type(f, &f->cand, id, t))
 			return 1;
-		t = (struct btf_type *)((char *)t + btfids_type_size(t));
+		t = (struct btf_type *)next_type(f, t);
+		if (!t)
+			return 1;
 	}
 	return 0;
 }
@@ -278,7 +292,9 @@ static int scan_base(struct fast *f)
 			t = type_of(f, id);
 		if (fits_kind(t) && table_add_type(f, &f->cand, id, t))
 			return 1;
-		t = (const struct btf_type *)((const char *)t + btfids_type_size(t));
+		t = next_type(f, t);
+		if (!t)
+			return 1;
 	}
 	return 0;
 }
@@ -312,6 +328,7 @@ static int index_referrers(struct fast *f)
 					else
 						f->up_start[ref - f->start + 1]++;
 				}
+			/* scan_clean() has sized every clean type */
 			t = (struct btf_type *)((char *)t + btfids_type_size(t));
 		}
 		if (pass)

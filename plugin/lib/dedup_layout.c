@@ -174,13 +174,15 @@ static void map_ids(const struct layout *l, struct btf_type *t)
 {
 	struct btfids_run r[2];
 	int runs = btfids_id_fields(t, r), k;
-	__u32 i, *id;
+	__u32 i, *id, to;
 
 	for (k = 0; k < runs; k++)
 		for (i = 0; i < r[k].n; i++) {
 			id = &r[k].p[i * r[k].stride];
-			if (*id >= l->start && *id < l->n)
-				*id = l->ids[l->canon[*id - l->start] - l->start];
+			if (*id < l->start || *id >= l->n)
+				continue;
+			to = l->canon[*id - l->start];	/* a base type, or an own kept one */
+			*id = to < l->start ? to : l->ids[to - l->start];
 		}
 }
 
@@ -194,6 +196,10 @@ static int walk_types(struct layout *l, __u8 *out, __u32 *out_len)
 
 	for (id = l->start; id < l->n; id++, t = (const void *)((const char *)t + size)) {
 		size = btfids_type_size(t);
+		if (!size) {
+			l->why = "a type of a kind this pass does not know";
+			return 1;
+		}
 		if (l->canon[id - l->start] != id) {
 			err = map_strs(l, (struct btf_type *)t, false);
 		} else {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * kfuncs.c - stage 3 for releases that find kfuncs in the kfunc sets
- * (Linux 7.3): btf2btf with libbpf, on a BTF the pass owns.
+ * (Linux 7.3): btf2btf with libbpf, on a BTF the pass may change (its
+ * own, or the one pahole lends it).
  *
  * Phases:
  *   entries   every entry of every BTF_SET8_KFUNCS set, sets by name

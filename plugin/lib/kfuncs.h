@@ -2,10 +2,11 @@
 /*
  * kfuncs.h - stage 3 for releases whose kfuncs are the entries of the
  * kfunc sets (Linux 7.3 on, release.h): the btf2btf transforms, carried
- * out with libbpf's btf__add_*() on a BTF the pass owns, in resolve_btfids'
- * order. Takes the placeholders (collect.h) and that BTF; changes the BTF.
- * The driver then deduplicates it when the release does, and hands it to
- * finalize as a plain edit.
+ * out with libbpf's btf__add_*() on a BTF the pass may change, in
+ * resolve_btfids' order. Takes the placeholders (collect.h) and that BTF;
+ * changes the BTF and says what it changed. The driver then deduplicates
+ * it when the release does (dedup.h), and hands it to finalize as a plain
+ * edit.
  */
 #ifndef __BTFIDS_KFUNCS_H
 #define __BTFIDS_KFUNCS_H
