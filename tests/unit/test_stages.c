@@ -883,6 +883,15 @@ static int add_proto1(struct btf *btf, int ret, const char *name)
 	return id;
 }
 
+/* A kfunc's prototype before the transforms: (int a, int ctx). */
+static int add_proto2(struct btf *btf, int ret)
+{
+	int id = add_proto1(btf, ret, "a");
+
+	btf__add_func_param(btf, "ctx", ret);
+	return id;
+}
+
 struct dd_case {
 	struct btf *base, *btf;
 	struct btfids_btf_changes c;
@@ -937,9 +946,7 @@ static void test_dedup_fast(void)
 	d.btf = btf__new_empty();
 	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
 	e = add_proto1(d.btf, i, "a");
-	p0 = btf__add_func_proto(d.btf, i);
-	btf__add_func_param(d.btf, "a", i);
-	btf__add_func_param(d.btf, "ctx", i);
+	p0 = add_proto2(d.btf, i);
 	f = btf__add_func(d.btf, "f", BTF_FUNC_GLOBAL, p0);
 	dd_clean(&d);
 	x = add_proto1(d.btf, i, "a");
@@ -950,9 +957,7 @@ static void test_dedup_fast(void)
 	/* equal to a later one libbpf meets after it: that one collapses */
 	d.btf = btf__new_empty();
 	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
-	p0 = btf__add_func_proto(d.btf, i);
-	btf__add_func_param(d.btf, "a", i);
-	btf__add_func_param(d.btf, "ctx", i);
+	p0 = add_proto2(d.btf, i);
 	f = btf__add_func(d.btf, "f", BTF_FUNC_GLOBAL, p0);
 	e = add_proto1(d.btf, i, "a");
 	g = btf__add_func(d.btf, "g", BTF_FUNC_GLOBAL, e);
@@ -966,9 +971,7 @@ static void test_dedup_fast(void)
 	d.btf = btf__new_empty();
 	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
 	t = btf__add_decl_tag(d.btf, "tag", i + 4, -1);		/* on g, below */
-	p0 = btf__add_func_proto(d.btf, i);
-	btf__add_func_param(d.btf, "a", i);
-	btf__add_func_param(d.btf, "ctx", i);
+	p0 = add_proto2(d.btf, i);
 	f = btf__add_func(d.btf, "f", BTF_FUNC_GLOBAL, p0);
 	g = btf__add_func(d.btf, "g", BTF_FUNC_GLOBAL, i + 5);
 	e = add_proto1(d.btf, i, "a");
@@ -999,9 +1002,7 @@ static void test_dedup_fast(void)
 	/* a changed FUNC equal to another FUNC: btf__dedup() decides */
 	d.btf = btf__new_empty();
 	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
-	p0 = btf__add_func_proto(d.btf, i);
-	btf__add_func_param(d.btf, "a", i);
-	btf__add_func_param(d.btf, "ctx", i);
+	p0 = add_proto2(d.btf, i);
 	f = btf__add_func(d.btf, "f", BTF_FUNC_STATIC, p0);
 	e = add_proto1(d.btf, i, "a");
 	btf__add_func(d.btf, "f", BTF_FUNC_STATIC, e);
@@ -1014,9 +1015,7 @@ static void test_dedup_fast(void)
 	i = btf__add_int(d.base, "int", 4, BTF_INT_SIGNED);
 	add_proto1(d.base, i, "a");
 	d.btf = btf__new_empty_split(d.base);
-	p0 = btf__add_func_proto(d.btf, i);
-	btf__add_func_param(d.btf, "a", i);
-	btf__add_func_param(d.btf, "ctx", i);
+	p0 = add_proto2(d.btf, i);
 	f = btf__add_func(d.btf, "m", BTF_FUNC_GLOBAL, p0);
 	btf__add_struct(d.btf, "only_here", 4);
 	btf__add_field(d.btf, "x", i, 0, 0);
