@@ -6,7 +6,7 @@
 # has a debug counterpart, joined with its DWARF by eu-unstrip as
 # tests/kernel/lib.sh does, split on vmlinux, finished
 #   two-step  by the patched pahole without a plugin (X.BTF.1), then
-#             Linux 7.2 resolve_btfids --btf X.BTF.1 -b vmlinux X
+#             the release's resolve_btfids --btf X.BTF.1 -b vmlinux X
 #   single    by the patched pahole with --btf_plugin (X.BTF, X.BTF_ids)
 # with the same pahole binary and the kernel's flags; two modules at a
 # time, so both cores are busy.  Then btfids against resolve_btfids on the
@@ -86,6 +86,8 @@ CFG=$OUTDIR/kernel-config.txt
 	echo "vmlinux=$VMLINUX"
 	echo "rounds=$ROUNDS"
 	echo "cg_vmlinux=$CG_VMLINUX"
+	# tests/kernel/run.sh leaves the vmlinux put back before resolution
+	[ -f "$C/pre/vmlinux" ] && echo "cg_vmlinux_elf=$C/pre/vmlinux"
 	echo "work=$OUTDIR/kernel-work"
 	echo "out=$OUTDIR/kernel.md"
 	# module=KO NAME HAS_IDS KFUNC_SET8S BTF_SIZE CG (1: callgrind sample)

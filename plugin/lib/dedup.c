@@ -10,13 +10,13 @@
  * name a type, and every FWD carry 0, before libbpf deduplicates: such
  * input gets one line naming the type, never a crash.
  *
- * Which dedup: pahole's own BTF, which pahole's btf__dedup() has just
- * left, takes dedup_fast.c where its preconditions hold; so does BTF read
- * from files with BTFIDS_DEDUP=fast (the user says pahole with this
- * libbpf wrote it). Everything else (BTF read from files, a failed
- * precondition, BTFIDS_DEDUP=libbpf) takes btf__dedup(). With
- * BTFIDS_DEDUP_CHECK=1, every fast result is compared with btf__dedup()'s,
- * byte for byte, and a difference is an error.
+ * Which dedup: btf__dedup(), always, unless BTFIDS_DEDUP=fast asks for
+ * dedup_fast.c, which assumes its input BTF is a fixed point of libbpf's
+ * dedup (pahole's btf__dedup() output) and deduplicates only what the
+ * transforms added. That assumption fails on some real modules (Debian's
+ * 7.3 mlx5_core, dm-mod, romfs: a second btf__dedup() removes more), so it
+ * is not the default. With BTFIDS_DEDUP_CHECK=1, every fast result is
+ * compared with btf__dedup()'s, byte for byte, and a difference is an error.
  *
  * Hands on the BTF deduplicated (the driver makes it the edit).
  */
@@ -172,15 +172,14 @@ static int dedup_lent(struct btfids_log *lg, const char *btf_path, struct btf **
 }
 
 /* dedup_fast.c's result for *@work, changed as @c says, or 1: take libbpf's. */
-static int dedup_fast(struct btfids_log *lg, const char *btf_path, bool lent,
+static int dedup_fast(struct btfids_log *lg, const char *btf_path,
 		      const struct btfids_btf_changes *c, struct btf **work)
 {
 	const char *why = NULL;
 	struct btf *out = NULL;
 	int err;
 
-	if (!c || env_is("BTFIDS_DEDUP", "libbpf") ||
-	    (!lent && !env_is("BTFIDS_DEDUP", "fast")))
+	if (!c || !env_is("BTFIDS_DEDUP", "fast"))
 		return 1;
 	err = btfids_dedup_fast(*work, c, &out, &why);
 	if (err == 1) {
@@ -212,7 +211,7 @@ int btfids_dedup(struct btfids_log *lg, const char *btf_path, bool lent,
 	for (; !err && id < n; id++)
 		err = check_type(lg, btf_path, *work, id);
 	if (!err)
-		err = dedup_fast(lg, btf_path, lent, changes, work);
+		err = dedup_fast(lg, btf_path, changes, work);
 	if (err == 1)
 		err = lent ? dedup_lent(lg, btf_path, work) : dedup_libbpf(lg, btf_path, *work);
 	return err;

@@ -13,6 +13,10 @@
  * reference pass decides it: type ids ascending, references first, base
  * types all known from the start, the first type met of equal ones kept.
  *
+ * Only with BTFIDS_DEDUP=fast (dedup.c): pahole's dedup output is not always
+ * a fixed point of a second btf__dedup() (Debian's 7.3 mlx5_core, dm-mod and
+ * romfs lose types to it), and nothing cheap tells which.
+ *
  * Preconditions, checked (the caller falls back to btf__dedup() when one
  * fails, and says which): added types are PTR, TYPE_TAG, FUNC_PROTO, FUNC
  * or DECL_TAG; a changed clean type is a FUNC given another prototype,

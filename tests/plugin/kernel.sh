@@ -52,11 +52,6 @@ die() {
 	exit 1
 }
 
-# 7.3: the plugin's debug lines say which dedup ran (fast_dedup_taken), and
-# BTFIDS_DEDUP_CHECK=1 has every fast one compared with libbpf's
-PLUGIN_ARGS=
-[ "$KREL" = 7.3 ] && PLUGIN_ARGS=:verbose
-export BTFIDS_DEDUP_CHECK=1
 if [ -z "${PAHOLE_PATCHED:-}" ]; then
 	h_skip "plugin-kernel/*" "PAHOLE_PATCHED not set (a pahole with dwarves-patches/ applied; see dwarves-patches/README.md)"
 	h_end
@@ -107,16 +102,8 @@ run_case() {
 		cat "$d/two.pahole.err" "$d/two.err" >"$d/two.both" && mv "$d/two.both" "$d/two.err"
 	fi
 	h_run "$d/single" "$TOOL_TIMEOUT" "$PAHOLE_PATCHED" "${KFLAGS[@]}" "${pa[@]}" \
-		${sfeat:+"$sfeat"} --btf_plugin="$PLUGIN$PLUGIN_ARGS" --btf_encode_detached="$x.BTF" "$x"
+		${sfeat:+"$sfeat"} --btf_plugin="$PLUGIN" --btf_encode_detached="$x.BTF" "$x"
 	rm -f "$d/two/$x" "$d/single/$x"
-}
-
-# fast_dedup_taken DIR: with 7.3, the single run deduplicated only what the
-# transforms added (dedup_fast.c; its debug line says which dedup ran)
-fast_dedup_taken() {
-	[ "$KREL" = 7.3 ] && [ "$(cat "$1/single.rc")" = 0 ] || return 0
-	grep -q '^dedup: fast path' "$1/single.err" && return 0
-	echo "the single run took libbpf's dedup, not the fast one: $(grep '^dedup:' "$1/single.err")"
 }
 
 # compare_case CASE DIR NAME BASE: report the case (the harness compares;
@@ -131,7 +118,6 @@ compare_case() {
 		[ "$tp" = 0 ] || echo "pahole without the plugin exited $tp"
 		h_compare "$d/two" "$d/single" --labels two-step single --input "$x.BTF.1" \
 			${base:+--base "$base" "$base"} $norc
-		fast_dedup_taken "$d"
 	)
 	[ -z "$why" ] || why="$why
 stderr two-step: $(tail -c 300 "$d/two.err" | tr '\n' '|')
