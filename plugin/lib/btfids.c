@@ -28,7 +28,6 @@
 
 #include "btfids.h"
 #include "collect.h"
-#include "bytes.h"
 #include "dedup.h"
 #include "emit.h"
 #include "file.h"
@@ -226,14 +225,6 @@ int btfids__set_deduped_btf(struct btfids *b, struct btf *btf, struct btf *base)
 	return err;
 }
 
-/* Is @btf of the other byte order than the host's? */
-static bool btfids_btf_swapped(const struct btf *btf)
-{
-	enum btf_endianness host = btfids_host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
-
-	return btf__endianness(btf) != host;
-}
-
 /*
  * The BTF kfuncs.c changes: the loaded one, or the host's when the host
  * lent it (btfids__set_deduped_btf()) in the host's byte order; else a
@@ -241,19 +232,13 @@ static bool btfids_btf_swapped(const struct btf *btf)
  */
 static int take_work(struct btfids *b)
 {
-	const void *raw;
-	__u32 size;
-
 	if (b->own_btf || (b->host_deduped && !btfids_btf_swapped(b->btf))) {
 		b->work = b->btf;
 		return 0;
 	}
-	raw = btf__raw_data(b->btf, &size);
-	b->work = raw ? btf__new_split(raw, size, b->base) : NULL;
-	if (!b->work) {
-		btfids_error(&b->log, b->btf_path, "cannot copy the BTF: %s", strerror(errno));
-		return -errno ? -errno : -ENOMEM;
-	}
+	b->work = btfids_copy_btf(&b->log, b->btf_path, b->btf);
+	if (!b->work)
+		return -ENOMEM;
 	b->own_work = true;
 	return 0;
 }

@@ -29,6 +29,7 @@
 
 #include "dedup.h"
 #include "dedup_fast.h"
+#include "load.h"
 
 /* Is @id a type of @cnt? Else it is *@bad. */
 static bool in_range(__u32 id, __u32 cnt, __u32 *bad)
@@ -108,20 +109,6 @@ static bool env_is(const char *name, const char *value)
 	return v && !strcmp(v, value);
 }
 
-/* A copy of @btf, parsed from its bytes, as a file of them would be. */
-static struct btf *copy_btf(struct btfids_log *lg, const char *btf_path, const struct btf *btf)
-{
-	const void *raw;
-	struct btf *copy;
-	__u32 size;
-
-	raw = btf__raw_data(btf, &size);
-	copy = raw ? btf__new_split((void *)raw, size, (struct btf *)btf__base_btf(btf)) : NULL;
-	if (!copy)
-		btfids_error(lg, btf_path, "cannot copy the BTF: %s", strerror(errno));
-	return copy;
-}
-
 /* BTFIDS_DEDUP_CHECK: does btf__dedup() of a copy of @work give @fast's bytes? */
 static int check_fast(struct btfids_log *lg, const char *btf_path, const struct btf *work,
 		      const struct btf *fast)
@@ -131,7 +118,7 @@ static int check_fast(struct btfids_log *lg, const char *btf_path, const struct 
 	struct btf *copy;
 	int err;
 
-	copy = copy_btf(lg, btf_path, work);
+	copy = btfids_copy_btf(lg, btf_path, work);
 	if (!copy)
 		return -ENOMEM;
 	err = dedup_libbpf(lg, btf_path, copy);
@@ -157,7 +144,7 @@ static int check_fast(struct btfids_log *lg, const char *btf_path, const struct 
  */
 static int dedup_lent(struct btfids_log *lg, const char *btf_path, struct btf **work)
 {
-	struct btf *copy = copy_btf(lg, btf_path, *work);
+	struct btf *copy = btfids_copy_btf(lg, btf_path, *work);
 	int err;
 
 	if (!copy)

@@ -32,11 +32,11 @@
 
 #include <bpf/btf.h>
 
-#include "bytes.h"
 #include "dedup_fast.h"
 #include "dedup_layout.h"
 #include "edit.h"
 #include "fields.h"
+#include "load.h"
 
 #define UNSEEN		UINT32_MAX
 #define IN_PROGRESS	(UINT32_MAX - 1)
@@ -537,7 +537,6 @@ static void fast_free(struct fast *f)
 int btfids_dedup_fast(struct btf *work, const struct btfids_btf_changes *changes,
 		      struct btf **out, const char **why)
 {
-	enum btf_endianness host = btfids_host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
 	const struct btf *base = btf__base_btf(work);
 	struct fast f = { .btf = work };
 	int err;
@@ -545,7 +544,7 @@ int btfids_dedup_fast(struct btf *work, const struct btfids_btf_changes *changes
 	f.start = base ? btf__type_cnt(base) : 1;
 	f.clean = changes->nr_clean;
 	f.n = btf__type_cnt(work);
-	if (btf__endianness(work) != host)
+	if (btfids_btf_swapped(work))
 		f.why = "BTF of the other byte order";
 	else if (f.n < f.clean || f.clean < f.start)
 		f.why = "fewer types than before the transforms";

@@ -15,6 +15,7 @@
 
 #include <bpf/btf.h>
 
+#include "bytes.h"
 #include "edit.h"
 #include "file.h"
 #include "load.h"
@@ -146,4 +147,24 @@ int btfids_check_host_btf(struct btfids_log *lg, const char *path, const struct 
 		return -EINVAL;
 	}
 	return 0;
+}
+
+bool btfids_btf_swapped(const struct btf *btf)
+{
+	enum btf_endianness host = btfids_host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
+
+	return btf__endianness(btf) != host;
+}
+
+struct btf *btfids_copy_btf(struct btfids_log *lg, const char *path, const struct btf *btf)
+{
+	const void *raw;
+	struct btf *copy;
+	__u32 size;
+
+	raw = btf__raw_data(btf, &size);
+	copy = raw ? btf__new_split((void *)raw, size, (struct btf *)btf__base_btf(btf)) : NULL;
+	if (!copy)
+		btfids_error(lg, path, "cannot copy the BTF: %s", strerror(errno ? errno : ENOMEM));
+	return copy;
 }
