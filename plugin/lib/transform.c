@@ -26,12 +26,8 @@
 
 #include <bpf/btf.h>
 
+#include "kf.h"
 #include "transform.h"
-
-/* The words of a set8 kfunc entry carry KF_* flags; this one is ours. */
-#define KF_IMPLICIT_ARGS	(1U << 16)
-#define KFUNC_TAG		"bpf_kfunc"
-#define IMPL_SUFFIX		"_impl"
 
 struct kfunc_scan {
 	struct btfids_names impls;	/* the <name>_impl the rewrites want */
@@ -196,11 +192,11 @@ static __u32 entry_flags(const struct btfids_placeholders *ph, __u32 off)
 
 static int want_impl(struct kfunc_scan *ks, const char *name)
 {
-	char impl[BTFIDS_NAME_MAX + sizeof(IMPL_SUFFIX)];
+	char impl[BTFIDS_NAME_MAX + sizeof(BTFIDS_IMPL_SUFFIX)];
 	bool added;
 	int i;
 
-	snprintf(impl, sizeof(impl), "%s" IMPL_SUFFIX, name);
+	snprintf(impl, sizeof(impl), "%s" BTFIDS_IMPL_SUFFIX, name);
 	/* room first: a name must never be there without its entry */
 	if (btfids_grow(&ks->impl_id, &ks->cap_impl_id, ks->impls.nr + 1, sizeof(*ks->impl_id)))
 		return -ENOMEM;
@@ -230,7 +226,7 @@ static int find_implicit_kfuncs(struct transform *tr, bool *marks)
 		const struct btfids_sym *f = &funcs->syms[i];
 
 		marks[i] = best[i].rank != UINT32_MAX &&
-			   (entry_flags(tr->ph, f->offs[best[i].j]) & KF_IMPLICIT_ARGS);
+			   (entry_flags(tr->ph, f->offs[best[i].j]) & BTFIDS_KF_IMPLICIT_ARGS);
 		if (!marks[i])
 			continue;
 		nr++;
@@ -304,14 +300,14 @@ bool btfids_is_implicit_arg(const struct btfids_edit *e, const struct btf_param 
 	if (!t || !btf_is_struct(t))
 		return false;
 	name = btfids_edit_name(e, t->name_off);
-	return name && (!strcmp(name, "bpf_prog_aux") || !strcmp(name, "btf_struct_meta"));
+	return btfids_is_implicit_arg_struct(name);
 }
 
 /* The decl tags of @kfunc_id that its _impl copy gets: all but "bpf_kfunc". */
 static bool tag_is_copied(const struct btfids_edit *e, const struct btf_type *tag,
 			  __u32 kfunc_id)
 {
-	return tag->type == kfunc_id && strcmp(btfids_edit_name(e, tag->name_off), KFUNC_TAG);
+	return tag->type == kfunc_id && strcmp(btfids_edit_name(e, tag->name_off), BTFIDS_TAG_KFUNC);
 }
 
 static int add_impl_func(struct transform *tr, __u32 kfunc_id, const char *impl_name,
@@ -374,7 +370,7 @@ static int add_visible_proto(struct transform *tr, __u32 proto_id, const char *k
 
 static int rewrite_kfunc(struct transform *tr, __u32 kfunc_id, const char *name)
 {
-	char impl_name[BTFIDS_NAME_MAX + sizeof(IMPL_SUFFIX)];
+	char impl_name[BTFIDS_NAME_MAX + sizeof(BTFIDS_IMPL_SUFFIX)];
 	const struct btf_type *func = btfids_edit_type(tr->e, kfunc_id);
 	const struct btf_type *proto = btfids_edit_type(tr->e, func->type);
 	__u32 proto_id = func->type;
@@ -385,7 +381,7 @@ static int rewrite_kfunc(struct transform *tr, __u32 kfunc_id, const char *name)
 			     name, kfunc_id, proto_id);
 		return -EINVAL;
 	}
-	snprintf(impl_name, sizeof(impl_name), "%s" IMPL_SUFFIX, name);
+	snprintf(impl_name, sizeof(impl_name), "%s" BTFIDS_IMPL_SUFFIX, name);
 	impl = btfids_names_find(&tr->ks.impls, impl_name);
 	if (!tr->ks.impl_id[impl]) {
 		err = add_impl_func(tr, kfunc_id, impl_name, btf_vlen(func), proto_id);
@@ -409,7 +405,7 @@ static bool tags_implicit_kfunc(const struct transform *tr, const bool *marks,
 	int i;
 
 	if (btf_kflag(tag) || btf_decl_tag(tag)->component_idx != -1 ||
-	    strcmp(btfids_edit_name(tr->e, tag->name_off), KFUNC_TAG))
+	    strcmp(btfids_edit_name(tr->e, tag->name_off), BTFIDS_TAG_KFUNC))
 		return false;
 	func = btfids_edit_type(tr->e, tag->type);
 	if (!func || !btf_is_func(func))
@@ -425,17 +421,17 @@ static bool tags_implicit_kfunc(const struct transform *tr, const bool *marks,
  */
 static int plan_kfunc(struct transform *tr, __u32 kfunc_id, const char *name)
 {
-	char impl_name[BTFIDS_NAME_MAX + sizeof(IMPL_SUFFIX)];
+	char impl_name[BTFIDS_NAME_MAX + sizeof(BTFIDS_IMPL_SUFFIX)];
 	struct btfids_edit *e = tr->e;
 	const struct btf_type *proto;
 	__u32 i;
 	int err;
 
-	if (strlen(name) + sizeof(IMPL_SUFFIX) > BTFIDS_NAME_MAX) {
-		btfids_error(tr->lg, tr->btf_path, "kfunc name too long: %s" IMPL_SUFFIX, name);
+	if (strlen(name) + sizeof(BTFIDS_IMPL_SUFFIX) > BTFIDS_NAME_MAX) {
+		btfids_error(tr->lg, tr->btf_path, "kfunc name too long: %s" BTFIDS_IMPL_SUFFIX, name);
 		return -E2BIG;
 	}
-	snprintf(impl_name, sizeof(impl_name), "%s" IMPL_SUFFIX, name);
+	snprintf(impl_name, sizeof(impl_name), "%s" BTFIDS_IMPL_SUFFIX, name);
 	err = btfids_edit_plan_str(e, impl_name);
 	for (i = 0; !err && i < tr->ks.nr_tags; i++) {
 		const struct btf_type *tag = btfids_edit_type(e, tr->ks.tags[i]);
