@@ -14,6 +14,7 @@
 # make bench      btfids against resolve_btfids on a real kernel (heavy)
 # make bench-boot the check-boot kernel's BTF steps, two steps vs one run
 # make install    btfids to PREFIX/bin, btfids.so to PLUGINDIR (pahole's)
+# V=1             print whole compiler command lines
 
 TOP	:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD	:= $(TOP)/build
@@ -52,6 +53,19 @@ DWARVES_SRC ?= $(DWARVES_DIR)/dwarves-1436daf.tar.gz
 DWARVES_131 ?= $(DWARVES_DIR)/dwarves-1.31.tar.gz
 PAHOLE_SH   := bash $(TOP)/scripts/pahole.sh
 
+# kbuild's way: one short line per step ("  CC      build/obj/lib/collect.o"),
+# the whole command with V=1, nothing with make -s
+ifeq ($(V),1)
+Q :=
+say := @true
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+Q := @
+say := @true
+else
+Q := @
+say = @printf '  %-7s %s\n' $(1) '$(patsubst $(TOP)/%,%,$(2))';
+endif
+
 .PHONY: all bootstrap example check check-kernel check-boot bench bench-boot bench-kernel deb-sid clean unit-tests install
 .PHONY: pahole pahole-1.31 pahole-tree paholes
 
@@ -64,28 +78,34 @@ $(CONFIG):
 
 $(BUILD)/obj/lib/%.o: $(TOP)/plugin/lib/%.c $(LIB_HDRS) | $(CONFIG)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(call say,CC,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/plugin/%.o: $(TOP)/plugin/lib/%.c $(LIB_HDRS) | $(CONFIG)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -fvisibility=hidden $(CFLAGS) -c -o $@ $<
+	$(call say,CC,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) -fvisibility=hidden $(CFLAGS) -c -o $@ $<
 
 $(PLUGIN): $(TOP)/plugin/pahole/btfids_plugin.c $(TOP)/plugin/include/pahole_btf_plugin.h $(PLUGIN_OBJS)
-	$(CC) $(BASE_CFLAGS) -fvisibility=hidden $(CFLAGS) $(LDFLAGS) -shared -o $@ $< $(PLUGIN_OBJS) -lelf
+	$(call say,LD,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) -fvisibility=hidden $(CFLAGS) $(LDFLAGS) -shared -o $@ $< $(PLUGIN_OBJS) -lelf
 
 $(LIBBTFIDS): $(LIB_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)ar rcs $@ $^
 
 # The command: resolve_btfids' command line (main.c) and the commands of
 # its own (dump.c), which read the library's stage outputs.
 CMD_SRCS := $(addprefix $(TOP)/plugin/btfids/,main.c ids.c dump.c verify.c)
 $(BTFIDS): $(CMD_SRCS) $(wildcard $(TOP)/plugin/btfids/*.h) $(LIBBTFIDS) $(LIB_HDRS)
-	$(CC) $(BASE_CFLAGS) -I$(TOP)/plugin/lib $(CFLAGS) $(LDFLAGS) -o $@ $(CMD_SRCS) $(LIBBTFIDS) $(LIBBPF_LIBS)
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) -I$(TOP)/plugin/lib $(CFLAGS) $(LDFLAGS) -o $@ $(CMD_SRCS) $(LIBBTFIDS) $(LIBBPF_LIBS)
 
 $(BUILD)/tests/unit/%: $(TOP)/tests/unit/%.c $(LIBBTFIDS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -I$(TOP)/plugin/lib $(CFLAGS) -o $@ $< $(LIBBTFIDS) $(LIBBPF_LIBS)
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) -I$(TOP)/plugin/lib $(CFLAGS) -o $@ $< $(LIBBTFIDS) $(LIBBPF_LIBS)
 
 bootstrap:
 	@bash $(TOP)/scripts/bootstrap.sh
