@@ -29,7 +29,7 @@ BASE_CFLAGS := -std=gnu11 -fPIC $(WARN) -I$(TOP)/plugin/include $(LIBBPF_CFLAGS)
 
 LIB_SRCS := $(wildcard $(TOP)/plugin/lib/*.c)
 LIB_OBJS := $(patsubst $(TOP)/plugin/lib/%.c,$(BUILD)/obj/lib/%.o,$(LIB_SRCS))
-LIB_HDRS := $(wildcard $(TOP)/plugin/lib/*.h) $(TOP)/plugin/include/btfids.h
+LIB_HDRS := $(wildcard $(TOP)/plugin/lib/*.h) $(wildcard $(TOP)/plugin/include/btfids*.h)
 
 LIBBTFIDS := $(BUILD)/libbtfids.a
 BTFIDS	  := $(BUILD)/btfids
@@ -95,12 +95,12 @@ $(LIBBTFIDS): $(LIB_OBJS)
 	$(call say,AR,$@)
 	$(Q)ar rcs $@ $^
 
-# The command: resolve_btfids' command line (main.c) and the commands of
-# its own (dump.c), which read the library's stage outputs.
-CMD_SRCS := $(addprefix $(TOP)/plugin/btfids/,main.c ids.c dump.c verify.c)
+# The command: resolve_btfids' command line and the verbs of its own
+# (main.c), built against the library's public headers only.
+CMD_SRCS := $(wildcard $(TOP)/plugin/btfids/*.c)
 $(BTFIDS): $(CMD_SRCS) $(wildcard $(TOP)/plugin/btfids/*.h) $(LIBBTFIDS) $(LIB_HDRS)
 	$(call say,CCLD,$@)
-	$(Q)$(CC) $(BASE_CFLAGS) -I$(TOP)/plugin/lib $(CFLAGS) $(LDFLAGS) -o $@ $(CMD_SRCS) $(LIBBTFIDS) $(LIBBPF_LIBS)
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(CMD_SRCS) $(LIBBTFIDS) $(LIBBPF_LIBS)
 
 $(BUILD)/tests/unit/%: $(TOP)/tests/unit/%.c $(LIBBTFIDS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)

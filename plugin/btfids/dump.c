@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * dump.c - `btfids dump`: what an object's .BTF_ids holds, slot by slot,
- * and what each value names in the object's BTF.
+ * and what each value names in the object's BTF, printed from the
+ * library's model of it (btfids_inspect.h), as text or JSON (json.c).
  *
- *   btfids dump [--json] [--btf FILE] [-b|--btf_base FILE] ELF
+ *   btfids dump [--json] [--kernel R] [--btf FILE] [-b|--btf_base FILE] ELF
  *
  * Slots outside sets are listed one per offset, with the placeholder
  * symbols at that offset; sets and set8s as groups, each entry with the
@@ -16,232 +17,288 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <bpf/btf.h>
 
-#include "dump.h"
-#include "ids.h"
-#include "kf.h"
+#include "btfids_inspect.h"
+#include "cmd.h"
+#include "json.h"
 
 struct dump {
-	struct ids_object o;
-	struct btf *base;
-	bool json;
-	bool first;		/* JSON: no comma before the next element */
+	struct btfids_object *o;
+	bool has_btf;
+	struct json *j;		/* NULL: text */
 };
 
-/* --- output --- */
+typedef const char *(*flag_name_fn)(unsigned int bit);
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
-/* Flag names of @v from @names, unknown bits as one hex number. */
-static void print_flags(bool json, __u32 v, const char *const names[32])
+/* Text: flag names of @v joined by '|', unknown bits as one hex number. */
+static void print_flags(__u32 v, flag_name_fn name_of)
 {
 	__u32 unknown = 0, bit;
 	bool first = true;
 
-	if (json)
-		putchar('[');
 	for (bit = 0; bit < 32; bit++) {
 		if (!(v & (1U << bit)))
 			continue;
-		if (!names[bit]) {
+		if (!name_of(bit)) {
 			unknown |= 1U << bit;
 			continue;
 		}
-		if (json) {
-			printf(first ? "" : ", ");
-			json_str(names[bit]);
-		} else {
-			printf(first ? "%s" : "|%s", names[bit]);
-		}
+		printf(first ? "%s" : "|%s", name_of(bit));
 		first = false;
 	}
 	if (unknown)
-		printf(json ? "%s\"0x%x\"" : "%s0x%x", first ? "" : (json ? ", " : "|"), unknown);
-	if (json)
-		putchar(']');
+		printf("%s0x%x", first ? "" : "|", unknown);
 }
 
-static void print_named_json(const struct ids_named *n)
+/* JSON: "flags" and "flag_names", unknown bits as one "0x..." string. */
+static void json_flags(struct json *j, __u32 v, flag_name_fn name_of)
 {
+	__u32 unknown = 0, bit;
+	char hex[16];
+
+	json_name(j, "flags");
+	json_uint(j, v);
+	json_name(j, "flag_names");
+	json_array_start(j);
+	for (bit = 0; bit < 32; bit++) {
+		if (!(v & (1U << bit)))
+			continue;
+		if (name_of(bit))
+			json_string(j, name_of(bit));
+		else
+			unknown |= 1U << bit;
+	}
+	if (unknown) {
+		snprintf(hex, sizeof(hex), "0x%x", unknown);
+		json_string(j, hex);
+	}
+	json_array_end(j);
+}
+
+static void json_named(struct json *j, const struct btfids_named *n)
+{
+	json_name(j, "type");
 	if (!n->kind) {
-		printf("null");
+		json_null(j);
 		return;
 	}
-	printf("{\"kind\": ");
-	json_str(n->kind);
-	printf(", \"name\": ");
-	json_str(n->name);
-	putchar('}');
+	json_object_start(j);
+	json_name(j, "kind");
+	json_string(j, n->kind);
+	json_name(j, "name");
+	json_string(j, n->name);
+	json_object_end(j);
 }
 
-static void print_named_text(const struct dump *d, const struct ids_named *n, __u32 v)
+static void print_named(const struct dump *d, const struct btfids_named *n, __u32 v)
 {
 	if (!v)
 		printf("<unresolved>");
-	else if (d->o.btf)
+	else if (d->has_btf)
 		printf("%s %s", n->kind ?: "<no such type>", n->kind ? n->name : "");
 }
 
 /* Slots [i, j) share one offset. */
-static void print_slot(struct dump *d, __u32 i, __u32 j)
+static void dump_slot(struct dump *d, __u32 i, __u32 j)
 {
-	const struct ids_slot *s = &d->o.slots[i];
+	const struct btfids_slot *s = btfids_object__slot(d->o, i), *t;
 	__u32 v = 0, k;
-	bool have = ids_word(&d->o, s->off, &v);
-	struct ids_named n = ids_type(&d->o, v);
-	const char *st = have ? ids_slot_status(&d->o, s, v) : "outside";
+	bool have = btfids_object__word(d->o, s->off, &v);
+	struct btfids_named n = btfids_object__type(d->o, v);
+	const char *st = have ? btfids_object__slot_status(d->o, s, v) : "outside";
 
-	if (!d->json) {
-		printf("0x%06x  %-7s %-40s %10u  ", s->off, ids_ns_names[s->ns], s->name, v);
-		print_named_text(d, &n, v);
+	if (!d->j) {
+		printf("0x%06x  %-7s %-40s %10u  ", s->off, s->ns, s->name, v);
+		print_named(d, &n, v);
 		if (!strcmp(st, "mismatch") || !strcmp(st, "outside"))
 			printf("  <%s>", st);
-		for (k = i + 1; k < j; k++)
-			printf("\n          also %s %s", ids_ns_names[d->o.slots[k].ns], d->o.slots[k].name);
+		for (k = i + 1; k < j; k++) {
+			t = btfids_object__slot(d->o, k);
+			printf("\n          also %s %s", t->ns, t->name);
+		}
 		putchar('\n');
 		return;
 	}
-	printf("%s\n    {\"offset\": %u, \"symbols\": [", d->first ? "" : ",", s->off);
+	json_object_start(d->j);
+	json_name(d->j, "offset");
+	json_uint(d->j, s->off);
+	json_name(d->j, "symbols");
+	json_array_start(d->j);
 	for (k = i; k < j; k++) {
-		printf(k > i ? ", {\"kind\": " : "{\"kind\": ");
-		json_str(ids_ns_names[d->o.slots[k].ns]);
-		printf(", \"name\": ");
-		json_str(d->o.slots[k].name);
-		putchar('}');
+		t = btfids_object__slot(d->o, k);
+		json_object_start(d->j);
+		json_name(d->j, "kind");
+		json_string(d->j, t->ns);
+		json_name(d->j, "name");
+		json_string(d->j, t->name);
+		json_object_end(d->j);
 	}
-	printf("], \"value\": %u, \"type\": ", v);
-	print_named_json(&n);
-	printf(", \"status\": \"%s\"}", st);
-	d->first = false;
+	json_array_end(d->j);
+	json_name(d->j, "value");
+	json_uint(d->j, v);
+	json_named(d->j, &n);
+	json_name(d->j, "status");
+	json_string(d->j, st);
+	json_object_end(d->j);
 }
 
-static void print_entry(struct dump *d, const struct ids_group *g, __u32 e)
+static void dump_entry(struct dump *d, const struct btfids_set *g, __u32 e)
 {
-	__u32 esz = btfids_set_entry_size(g->kind), off = g->off + esz + e * esz, v = 0, fl = 0;
-	bool have = ids_word(&d->o, off, &v);
-	struct ids_named n = ids_type(&d->o, v);
+	__u32 off = g->off + g->entry_size * (e + 1), v = 0, fl = 0;
+	bool have = btfids_object__word(d->o, off, &v);
+	struct btfids_named n = btfids_object__type(d->o, v);
 
-	if (g->kind == BTFIDS_SYM_SET8)
-		have = have && ids_word(&d->o, off + 4, &fl);
-	if (!d->json) {
+	if (g->set8)
+		have = have && btfids_object__word(d->o, off + 4, &fl);
+	if (!d->j) {
 		printf("          [%u] 0x%06x %10u  ", e, off, v);
 		if (!have)
 			printf("<outside .BTF_ids>");
 		else
-			print_named_text(d, &n, v);
-		if (g->kind == BTFIDS_SYM_SET8 && fl) {
+			print_named(d, &n, v);
+		if (g->set8 && fl) {
 			printf("  flags 0x%x ", fl);
-			print_flags(false, fl, btfids_kf_names);
+			print_flags(fl, btfids__kf_flag_name);
 		}
 		putchar('\n');
 		return;
 	}
-	printf("%s\n        {\"offset\": %u, \"value\": %u, \"type\": ", e ? "," : "", off, v);
-	print_named_json(&n);
-	if (g->kind == BTFIDS_SYM_SET8) {
-		printf(", \"flags\": %u, \"flag_names\": ", fl);
-		print_flags(true, fl, btfids_kf_names);
-	}
-	putchar('}');
+	json_object_start(d->j);
+	json_name(d->j, "offset");
+	json_uint(d->j, off);
+	json_name(d->j, "value");
+	json_uint(d->j, v);
+	json_named(d->j, &n);
+	if (g->set8)
+		json_flags(d->j, fl, btfids__kf_flag_name);
+	json_object_end(d->j);
 }
 
-static void print_group(struct dump *d, const struct ids_group *g)
+static void dump_set_head(struct dump *d, const struct btfids_set *g, __u32 cnt, __u32 flags)
 {
-	__u32 cnt = 0, flags = 0, e, word;
-	const char *kind = g->kind == BTFIDS_SYM_SET8 ? "set8" : "set";
+	const char *kind = g->set8 ? "set8" : "set";
 
-	ids_word(&d->o, g->off, &cnt);
-	if (g->kind == BTFIDS_SYM_SET8)
-		ids_word(&d->o, g->off + 4, &flags);
-	if (!d->json) {
+	if (!d->j) {
 		printf("0x%06x  %-7s %-40s cnt %u (room for %u)", g->off, kind, g->name, cnt,
 		       g->room);
-		if (g->kind == BTFIDS_SYM_SET8) {
+		if (g->set8) {
 			printf(" flags 0x%x%s", flags, flags ? " " : "");
-			print_flags(false, flags, ids_set8_names);
+			print_flags(flags, btfids__set8_flag_name);
 		}
 		putchar('\n');
-	} else {
-		printf("%s\n    {\"offset\": %u, \"kind\": \"%s\", \"name\": ", d->first ? "" : ",",
-		       g->off, kind);
-		json_str(g->name);
-		printf(", \"count\": %u, \"room\": %u", cnt, g->room);
-		if (g->kind == BTFIDS_SYM_SET8) {
-			printf(", \"flags\": %u, \"flag_names\": ", flags);
-			print_flags(true, flags, ids_set8_names);
-		}
-		printf(", \"entries\": [");
+		return;
 	}
+	json_object_start(d->j);
+	json_name(d->j, "offset");
+	json_uint(d->j, g->off);
+	json_name(d->j, "kind");
+	json_string(d->j, kind);
+	json_name(d->j, "name");
+	json_string(d->j, g->name);
+	json_name(d->j, "count");
+	json_uint(d->j, cnt);
+	json_name(d->j, "room");
+	json_uint(d->j, g->room);
+	if (g->set8)
+		json_flags(d->j, flags, btfids__set8_flag_name);
+	json_name(d->j, "entries");
+	json_array_start(d->j);
+}
+
+static void dump_set(struct dump *d, const struct btfids_set *g)
+{
+	__u32 cnt = 0, flags = 0, e, word;
+
+	btfids_object__word(d->o, g->off, &cnt);
+	if (g->set8)
+		btfids_object__word(d->o, g->off + 4, &flags);
+	dump_set_head(d, g, cnt, flags);
 	/* a count the section cannot hold stops at its end */
-	for (e = 0; e < cnt && ids_word(&d->o, g->off + (e + 1) * btfids_set_entry_size(g->kind), &word);
+	for (e = 0; e < cnt && btfids_object__word(d->o, g->off + (e + 1) * g->entry_size, &word);
 	     e++)
-		print_entry(d, g, e);
-	if (d->json)
-		printf("%s]}", cnt ? "\n    " : "");
-	d->first = false;
+		dump_entry(d, g, e);
+	if (d->j) {
+		json_array_end(d->j);
+		json_object_end(d->j);
+	}
 }
 
-static void print_all(struct dump *d)
+static void dump_head(struct dump *d)
 {
-	__u32 i, j;
+	const char *path = btfids_object__path(d->o);
+	size_t size = btfids_object__ids_size(d->o);
 
-	if (d->json) {
-		printf("{\"object\": ");
-		json_str(d->o.elf_path);
-		printf(", \"size\": %zu, \"btf\": %s,\n  \"slots\": [", d->o.ph.size,
-		       d->o.btf ? "true" : "false");
-	} else {
-		printf("%s: .BTF_ids %zu bytes, %u placeholder symbols, %u sets%s\n",
-		       d->o.elf_path, d->o.ph.size, d->o.nr_slots, d->o.nr_groups,
-		       d->o.btf ? "" : " (no BTF: values only)");
+	if (!d->j) {
+		printf("%s: .BTF_ids %zu bytes, %u placeholder symbols, %u sets%s\n", path, size,
+		       btfids_object__slot_cnt(d->o), btfids_object__set_cnt(d->o),
+		       d->has_btf ? "" : " (no BTF: values only)");
+		return;
 	}
-	d->first = true;
-	for (i = 0; i < d->o.nr_slots; i = j) {
-		for (j = i + 1; j < d->o.nr_slots && d->o.slots[j].off == d->o.slots[i].off; j++)
+	json_object_start(d->j);
+	json_name(d->j, "object");
+	json_string(d->j, path);
+	json_name(d->j, "size");
+	json_uint(d->j, size);
+	json_name(d->j, "btf");
+	json_bool(d->j, d->has_btf);
+}
+
+static void dump_all(struct dump *d)
+{
+	__u32 i, j, n = btfids_object__slot_cnt(d->o);
+
+	dump_head(d);
+	if (d->j) {
+		json_name(d->j, "slots");
+		json_array_start(d->j);
+	}
+	for (i = 0; i < n; i = j) {
+		__u32 off = btfids_object__slot(d->o, i)->off;
+
+		for (j = i + 1; j < n && btfids_object__slot(d->o, j)->off == off; j++)
 			;
-		if (!ids_in_group(&d->o, d->o.slots[i].off))
-			print_slot(d, i, j);
+		if (!btfids_object__in_set(d->o, off))
+			dump_slot(d, i, j);
 	}
-	if (d->json)
-		printf("%s],\n  \"sets\": [", d->first ? "" : "\n  ");
-	d->first = true;
-	for (i = 0; i < d->o.nr_groups; i++)
-		print_group(d, &d->o.groups[i]);
-	if (d->json)
-		printf("%s]}\n", d->first ? "" : "\n  ");
+	if (d->j) {
+		json_array_end(d->j);
+		json_name(d->j, "sets");
+		json_array_start(d->j);
+	}
+	for (i = 0; i < btfids_object__set_cnt(d->o); i++)
+		dump_set(d, btfids_object__set(d->o, i));
+	if (d->j) {
+		json_array_end(d->j);
+		json_object_end(d->j);
+		json_end(d->j);
+	}
 }
 
-int btfids_dump(const struct btfids_opts *opts, const struct btfids_dump_args *a)
+int do_dump(struct cmd_args *a)
 {
-	struct dump d = { .json = a->json };
-	int err;
+	struct btf *base = NULL;
+	struct json j;
+	struct dump d = { .j = a->json ? &j : NULL };
+	int err = 0;
 
-	err = ids_read(&d.o, opts, a->elf_path, true, false);
-	if (!err && a->base_path) {
-		d.base = ids_parse_base(a->base_path);
-		err = d.base ? 0 : -EINVAL;
+	d.o = btfids_object__open(a->files[0], &a->opts, BTFIDS_OBJECT_NEED_IDS);
+	if (!d.o)
+		return CMD_EXIT_FAILED;
+	if (a->base_path) {
+		base = btfids__parse_base(a->base_path, &a->opts);
+		err = base ? 0 : -EINVAL;
 	}
 	if (!err)
-		err = ids_load_btf(&d.o, a->btf_path, d.base);
-	if (!err)
-		print_all(&d);
-	ids_free(&d.o);
-	btf__free(d.base);
-	return err;
+		err = btfids_object__load_btf(d.o, a->btf_path, base, a->base_path);
+	if (!err) {
+		d.has_btf = btfids_object__btf(d.o) != NULL;
+		json_begin(&j, stdout);
+		dump_all(&d);
+	}
+	btfids_object__free(d.o);
+	btf__free(base);
+	return err ? CMD_EXIT_FAILED : 0;
 }

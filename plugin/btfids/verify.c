@@ -1,461 +1,57 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * verify.c - `btfids verify`: do finished objects hold what their Linux
- * release (7.2 or 7.3, release.h) relies on?
+ * verify.c - `btfids verify`: the library's checks (btfids__verify(),
+ * btfids_inspect.h) over each object named, the base read once for all.
  *
  *   btfids verify [--kernel R] [--btf FILE] [-b|--btf_base FILE] ELF...
  *
- * For each object, against its BTF (its .BTF, or --btf for a single
- * object; split on the base, which is parsed once for all objects):
- *   - every slot outside sets names a type of its placeholder's kind and
- *     name (0, an unresolved name, is a warning);
- *   - every set and set8 holds as many entries as its symbol has room for,
- *     ascending, without duplicates (0 entries are warnings);
- *   - the entries of kfunc set8s (BTF_SET8_KFUNCS) are FUNCs, and those
- *     flagged KF_IMPLICIT_ARGS have a FUNC <name>_impl whose prototype is
- *     theirs plus the implicit arguments, which theirs lacks (from 7.3:
- *     an own FUNC, and theirs may have arena pointers where its has plain
- *     ones);
- *   - from 7.3, each kfunc carries a "bpf_kfunc" decl tag, and
- *     "bpf_fastcall" if flagged KF_FASTCALL; its arena positions
- *     (KF_ARENA_RET, _ARG1, _ARG2, parameters named __arena or
- *     __arena__nullable) are pointers to address_space(1);
- *   - the object's own types are sorted by name;
- *   - split BTF fits its base (see btfids_check_base_fits()).
- * One line per problem or warning on stdout, naming the object and the
- * slot, set or type, then a summary line; an object that cannot be read
- * gets one error line on stderr. Exit 0 when all hold, 1 on problems, 255 when an
- * object or the base cannot be read.
+ * One line per problem or warning on stdout, naming the object, then a
+ * summary line; an object that cannot be read gets one error line on
+ * stderr. Exit 0 when all hold, 1 on problems, 255 when an object or the
+ * base cannot be read.
  */
-#include <errno.h>
-#include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
 
 #include <bpf/btf.h>
 
-#include "ids.h"
-#include "kf.h"
-#include "load.h"
-#include "transform.h"
-#include "verify.h"
+#include "btfids_inspect.h"
+#include "cmd.h"
 
-/* FUNC ids a decl tag names, sorted: which kfuncs carry it. */
-struct tagged {
-	__u32 *ids;
-	__u32 nr;
-};
-
-struct verify {
-	struct ids_object o;
-	struct btfids_edit edit;	/* of o.btf: the transform's implicit-argument rule */
-	bool have_edit;
-	const struct btfids_release *r;	/* the object's release */
-	__u32 start;			/* its first own type */
-	struct tagged kfunc_tag, fastcall_tag;
-	unsigned int problems, warnings;
-};
-
-__attribute__((format(printf, 3, 4)))
-static void report(struct verify *v, bool problem, const char *fmt, ...)
+static void print_report(void *ctx, const char *elf, bool problem, const char *what)
 {
-	va_list ap;
-
-	printf("%s: %s", v->o.elf_path, problem ? "" : "warning: ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (problem)
-		v->problems++;
-	else
-		v->warnings++;
+	printf("%s: %s%s\n", elf, problem ? "" : "warning: ", what);
 }
 
-/* --- slots outside sets --- */
-
-static void check_slot(struct verify *v, const struct ids_slot *s)
+int do_verify(struct cmd_args *a)
 {
-	const char *ns = ids_ns_names[s->ns], *st;
-	struct ids_named n;
-	__u32 val;
-
-	if (!ids_word(&v->o, s->off, &val)) {
-		report(v, true, "slot 0x%x (%s %s): outside .BTF_ids", s->off, ns, s->name);
-		return;
-	}
-	st = ids_slot_status(&v->o, s, val);
-	if (!strcmp(st, "unresolved")) {
-		report(v, false, "slot 0x%x (%s %s): unresolved (0)", s->off, ns, s->name);
-	} else if (strcmp(st, "ok")) {
-		n = ids_type(&v->o, val);
-		report(v, true, "slot 0x%x (%s %s): %u is %s %s, not %s %s", s->off, ns, s->name,
-		       val, n.kind ?: "no type", n.kind ? n.name : "", ns, s->name);
-	}
-}
-
-static void check_slots(struct verify *v)
-{
-	__u32 i;
-
-	for (i = 0; i < v->o.nr_slots; i++) {
-		if (!ids_in_group(&v->o, v->o.slots[i].off))
-			check_slot(v, &v->o.slots[i]);
-	}
-}
-
-/* --- sets --- */
-
-static const struct btf_type *proto_of(const struct btf *btf, const struct btf_type *func)
-{
-	const struct btf_type *p = btf__type_by_id(btf, func->type);
-
-	return p && btf_is_func_proto(p) ? p : NULL;
-}
-
-/* Is @id a pointer to address_space(1) (a type attribute)? Then *target is what it is on. */
-static bool arena_ptr(const struct btf *btf, __u32 id, __u32 *target)
-{
-	const struct btf_type *t = btf__type_by_id(btf, id), *tag;
-
-	if (!t || !btf_is_ptr(t))
-		return false;
-	tag = btf__type_by_id(btf, t->type);
-	if (!tag || !btf_is_type_tag(tag) || !btf_kflag(tag) ||
-	    strcmp(btf__name_by_offset(btf, tag->name_off) ?: "", BTFIDS_ATTR_ARENA))
-		return false;
-	*target = tag->type;
-	return true;
-}
-
-static bool is_arena_ptr(const struct btf *btf, __u32 id)
-{
-	__u32 target;
-
-	return arena_ptr(btf, id, &target);
-}
-
-/* Type @a of a kfunc's prototype as type @b of its _impl's (arena aside). */
-static bool same_type(const struct btf *btf, __u32 a, __u32 b)
-{
-	const struct btf_type *pb = btf__type_by_id(btf, b);
-	__u32 target;
-
-	return a == b || (arena_ptr(btf, a, &target) && pb && btf_is_ptr(pb) && pb->type == target);
-}
-
-/* Same return type, and @full's parameters are @stripped's and more. */
-static const char *impl_mismatch(const struct verify *v, const struct btf_type *stripped,
-				 const struct btf_type *full)
-{
-	const struct btf_param *ps = btf_params(stripped), *pf = btf_params(full);
-	__u32 i, ns = btf_vlen(stripped), nf = btf_vlen(full);
-	const struct btf *btf = v->o.btf;
-
-	for (i = 0; i < ns; i++) {
-		if (btfids_is_implicit_arg(&v->edit, &ps[i]))
-			return "its prototype still has an implicit argument";
-	}
-	if (nf < ns)
-		return "the _impl prototype has fewer arguments than its own";
-	if (!(v->r->arena_attrs ? same_type(btf, stripped->type, full->type) :
-	      stripped->type == full->type))
-		return "the _impl prototype returns another type";
-	/* what follows them is the implicit arguments, or a legacy void *meta__ign */
-	for (i = 0; i < ns; i++) {
-		if (!(v->r->arena_attrs ? same_type(btf, ps[i].type, pf[i].type) :
-		      ps[i].type == pf[i].type))
-			return "the _impl prototype's arguments differ from its own";
-	}
-	return NULL;
-}
-
-/* The FUNC named @name: among own types only from 7.3, else the lowest id. */
-static int find_func(const struct verify *v, const char *name)
-{
-	const struct btf *btf = v->o.btf;
-	__u32 id, n = btf__type_cnt(btf);
-
-	if (!v->r->impl_own_only)
-		return btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
-	for (id = v->start; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
-
-		if (btf_is_func(t) && !strcmp(btf__name_by_offset(btf, t->name_off) ?: "", name))
-			return id;
-	}
-	return -ENOENT;
-}
-
-static void check_implicit(struct verify *v, const char *set, __u32 id)
-{
-	const struct btf *btf = v->o.btf;
-	const struct btf_type *t = btf__type_by_id(btf, id), *impl, *ps, *pf;
-	const char *name = btf__name_by_offset(btf, t->name_off), *why;
-	char impl_name[BTFIDS_NAME_MAX + sizeof(BTFIDS_IMPL_SUFFIX)];
-	int impl_id;
-
-	snprintf(impl_name, sizeof(impl_name), "%s" BTFIDS_IMPL_SUFFIX, name);
-	impl_id = find_func(v, impl_name);
-	if (impl_id <= 0) {
-		report(v, true, "set8 %s: kfunc %s is KF_IMPLICIT_ARGS but there is no FUNC %s",
-		       set, name, impl_name);
-		return;
-	}
-	impl = btf__type_by_id(btf, impl_id);
-	ps = proto_of(btf, t);
-	pf = proto_of(btf, impl);
-	why = !ps || !pf ? "a FUNC without a prototype" : impl_mismatch(v, ps, pf);
-	if (why)
-		report(v, true, "set8 %s: kfunc %s (KF_IMPLICIT_ARGS): %s", set, name, why);
-	else if (btf_vlen(pf) == btf_vlen(ps))
-		report(v, false, "set8 %s: kfunc %s is KF_IMPLICIT_ARGS without an implicit argument",
-		       set, name);
-}
-
-/* --- what resolve_btfids writes for each kfunc (7.3 on) --- */
-
-static bool tagged_has(const struct tagged *tg, __u32 id)
-{
-	__u32 lo = 0, hi = tg->nr;
-
-	while (lo < hi) {
-		__u32 mid = (lo + hi) / 2;
-
-		if (tg->ids[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < tg->nr && tg->ids[lo] == id;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The FUNCs that decl tags named @name (whole-function, not attributes) name. */
-static int collect_tagged(const struct verify *v, const char *name, struct tagged *tg)
-{
-	const struct btf *btf = v->o.btf;
-	__u32 id, n = btf__type_cnt(btf);
-
-	tg->ids = malloc((n - v->start + 1) * sizeof(*tg->ids));
-	if (!tg->ids)
-		return -ENOMEM;
-	for (id = v->start; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
-
-		if (btf_is_decl_tag(t) && !btf_kflag(t) && btf_decl_tag(t)->component_idx == -1 &&
-		    !strcmp(btf__name_by_offset(btf, t->name_off) ?: "", name))
-			tg->ids[tg->nr++] = t->type;
-	}
-	qsort(tg->ids, tg->nr, sizeof(*tg->ids), cmp_u32);
-	return 0;
-}
-
-static void check_tags(struct verify *v, const char *set, __u32 id, const char *name,
-		       __u32 flags)
-{
-	if (!tagged_has(&v->kfunc_tag, id))
-		report(v, true, "set8 %s: kfunc %s has no \"%s\" decl tag", set, name,
-		       BTFIDS_TAG_KFUNC);
-	if ((flags & BTFIDS_KF_FASTCALL) && !tagged_has(&v->fastcall_tag, id))
-		report(v, true, "set8 %s: kfunc %s is KF_FASTCALL but has no \"%s\" decl tag", set,
-		       name, BTFIDS_TAG_FASTCALL);
-}
-
-/* Arena positions: flagged, or named so; each must point to address_space(1). */
-static void check_arena(struct verify *v, const char *set, const struct btf_type *func,
-			const char *name, __u32 flags)
-{
-	const struct btf_type *proto = proto_of(v->o.btf, func);
-	const struct btf_param *p;
-	__u32 i;
-
-	if (!proto)
-		return;		/* check_implicit() or the kernel says so */
-	if ((flags & BTFIDS_KF_ARENA_RET) && !is_arena_ptr(v->o.btf, proto->type))
-		report(v, true, "set8 %s: kfunc %s (KF_ARENA_RET): returns no %s pointer", set,
-		       name, BTFIDS_ATTR_ARENA);
-	for (i = 0, p = btf_params(proto); i < btf_vlen(proto); i++, p++) {
-		bool want = (i == 0 && (flags & BTFIDS_KF_ARENA_ARG1)) ||
-			    (i == 1 && (flags & BTFIDS_KF_ARENA_ARG2)) ||
-			    btfids_is_arena_param_name(btf__name_by_offset(v->o.btf, p->name_off));
-
-		if (want && !is_arena_ptr(v->o.btf, p->type))
-			report(v, true, "set8 %s: kfunc %s: argument %u is no %s pointer", set,
-			       name, i + 1, BTFIDS_ATTR_ARENA);
-	}
-}
-
-static void check_entry(struct verify *v, const struct ids_group *g, bool kfuncs, __u32 e,
-			__u32 id, __u32 flags)
-{
-	const char *kind = g->kind == BTFIDS_SYM_SET8 ? "set8" : "set";
-	const struct btf_type *t;
-	struct ids_named n;
-
-	if (!id) {
-		report(v, false, "%s %s: entry [%u] unresolved (0)", kind, g->name, e);
-		return;
-	}
-	n = ids_type(&v->o, id);
-	if (v->o.btf && !n.kind) {
-		report(v, true, "%s %s: entry [%u] is %u, no type", kind, g->name, e, id);
-		return;
-	}
-	if (!kfuncs || !v->o.btf)
-		return;
-	t = btf__type_by_id(v->o.btf, id);
-	if (!btf_is_func(t)) {
-		report(v, true, "set8 %s: entry [%u] is %s %s, not a FUNC", g->name, e, n.kind, n.name);
-		return;
-	}
-	if (flags & BTFIDS_KF_IMPLICIT_ARGS)
-		check_implicit(v, g->name, id);
-	if (v->r->emit_kfunc_tags)
-		check_tags(v, g->name, id, n.name, flags);
-	if (v->r->arena_attrs)
-		check_arena(v, g->name, t, n.name, flags);
-}
-
-static void check_group(struct verify *v, const struct ids_group *g)
-{
-	const char *kind = g->kind == BTFIDS_SYM_SET8 ? "set8" : "set";
-	__u32 esz = btfids_set_entry_size(g->kind), cnt = 0, hflags = 0, e, id, prev = 0, fl = 0;
-	bool kfuncs;
-
-	if (!ids_word(&v->o, g->off, &cnt)) {
-		report(v, true, "%s %s: its header is outside .BTF_ids", kind, g->name);
-		return;
-	}
-	if (g->kind == BTFIDS_SYM_SET8)
-		ids_word(&v->o, g->off + 4, &hflags);
-	kfuncs = g->kind == BTFIDS_SYM_SET8 && (hflags & BTFIDS_SET8_KFUNCS);
-	if (cnt != g->room)
-		report(v, true, "%s %s: count %u, its symbol has room for %u", kind, g->name, cnt,
-		       g->room);
-	for (e = 0; e < cnt && e < g->room && ids_word(&v->o, g->off + esz + e * esz, &id); e++) {
-		if (g->kind == BTFIDS_SYM_SET8)
-			ids_word(&v->o, g->off + esz + e * esz + 4, &fl);
-		if (e && id && id == prev)
-			report(v, true, "%s %s: entry [%u] is %u again", kind, g->name, e, id);
-		else if (e && id < prev)
-			report(v, true, "%s %s: entry [%u] is %u, after %u: not ascending", kind,
-			       g->name, e, id, prev);
-		check_entry(v, g, kfuncs, e, id, fl);
-		prev = id;
-	}
-}
-
-/* --- the BTF --- */
-
-static void check_sorted(struct verify *v, __u32 start)
-{
-	const struct btf *btf = v->o.btf;
-	__u32 id, n = btf__type_cnt(btf), bad = 0, first = 0;
-	const char *prev = NULL, *name;
-
-	for (id = start; id < n; id++) {
-		name = btf__name_by_offset(btf, btf__type_by_id(btf, id)->name_off) ?: "";
-		if (prev && strcmp(prev, name) > 0 && !bad++)
-			first = id;
-		prev = name;
-	}
-	if (bad)
-		report(v, true, "BTF not sorted by name: type [%u] first of %u out of order",
-		       first, bad);
-}
-
-/* The library's error line for a base that does not fit: a problem line. */
-static void problem_line(void *ctx, enum btfids_log_level level, const char *fmt, va_list ap)
-{
-	vprintf(fmt, ap);
-}
-
-/* Is @elf the base itself (vmlinux among its modules)? Then it is not split. */
-static bool is_base(const char *elf, const char *base_path)
-{
-	struct stat a, b;
-
-	return base_path && !stat(elf, &a) && !stat(base_path, &b) &&
-	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
-static int verify_one(struct verify *v, const struct btfids_opts *opts, const char *elf,
-		      const char *btf_path, const char *base_path, struct btf *base)
-{
-	struct btfids_opts to_stdout = { .sz = sizeof(to_stdout), .log = problem_line };
-	struct btfids_log lg = { .opts = &to_stdout };
-	__u32 i;
-	int err;
-
-	if (is_base(elf, base_path))
-		base = NULL;
-	err = ids_read(&v->o, opts, elf, false, true);
-	if (!err)
-		err = ids_load_btf(&v->o, btf_path, base);
-	if (!err && !v->o.btf)
-		err = ids_error(elf, "no .BTF section (give --btf)");
-	if (err)
-		return err;
-	v->r = v->o.ph.release;
-	v->start = base ? btf__type_cnt(base) : 1;
-	if (v->r->emit_kfunc_tags &&
-	    (collect_tagged(v, BTFIDS_TAG_KFUNC, &v->kfunc_tag) ||
-	     collect_tagged(v, BTFIDS_TAG_FASTCALL, &v->fastcall_tag)))
-		return ids_error(elf, "out of memory");
-	err = btfids_edit_init(&v->edit, v->o.btf);
-	if (err)
-		return ids_error(btf_path ?: elf, btfids_edit_strerror(err));
-	v->have_edit = true;
-	if (base && btfids_check_base_fits(&lg, btf_path ?: elf, v->o.btf, base_path, base)) {
-		v->problems++;
-		return 0;	/* its names are not to be trusted: nothing else */
-	}
-	check_sorted(v, base ? btf__type_cnt(base) : 1);
-	check_slots(v);
-	for (i = 0; i < v->o.nr_groups; i++)
-		check_group(v, &v->o.groups[i]);
-	return 0;
-}
-
-int btfids_verify(const struct btfids_opts *opts, const struct btfids_verify_args *a)
-{
+	struct btfids_verify_opts vo = {
+		.sz = sizeof(vo), .btf_path = a->btf_path, .base_path = a->base_path,
+		.report = print_report,
+	};
 	unsigned int problems = 0, warnings = 0, bad_objs = 0, unreadable = 0;
-	struct btf *base = NULL;
+	struct btfids_verify_result res;
 	int i;
 
+	if (a->btf_path && a->nr_files != 1) {
+		btfids__error(&a->opts, a->btf_path, "--btf is one object's BTF: give one object");
+		return CMD_EXIT_USAGE;
+	}
 	if (a->base_path) {
-		base = ids_parse_base(a->base_path);
-		if (!base)
-			return BTFIDS_VERIFY_UNREADABLE;
+		vo.base = btfids__parse_base(a->base_path, &a->opts);
+		if (!vo.base)
+			return CMD_EXIT_FAILED;
 	}
-	for (i = 0; i < a->nr_elfs; i++) {
-		struct verify v = {};
-
-		if (verify_one(&v, opts, a->elfs[i], a->btf_path, a->base_path, base))
+	for (i = 0; i < a->nr_files; i++) {
+		if (btfids__verify(a->files[i], &a->opts, &vo, &res))
 			unreadable++;
-		problems += v.problems;
-		warnings += v.warnings;
-		bad_objs += v.problems > 0;
-		if (v.have_edit)
-			btfids_edit_free(&v.edit);
-		free(v.kfunc_tag.ids);
-		free(v.fastcall_tag.ids);
-		ids_free(&v.o);
+		problems += res.problems;
+		warnings += res.warnings;
+		bad_objs += res.problems > 0;
 	}
-	btf__free(base);
+	btf__free(vo.base);
 	printf("btfids verify: %d objects: %u with problems (%u problems), %u warnings, %u unreadable\n",
-		a->nr_elfs, bad_objs, problems, warnings, unreadable);
+	       a->nr_files, bad_objs, problems, warnings, unreadable);
 	if (unreadable)
-		return BTFIDS_VERIFY_UNREADABLE;
-	return problems ? BTFIDS_VERIFY_PROBLEMS : 0;
+		return CMD_EXIT_FAILED;
+	return problems ? CMD_EXIT_PROBLEMS : 0;
 }

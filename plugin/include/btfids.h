@@ -34,6 +34,9 @@
 extern "C" {
 #endif
 
+/* This library's version (the command's --version, the plugin's; debian/changelog's) */
+#define BTFIDS_VERSION	"0.1.0"
+
 struct btf;
 struct btfids;
 
@@ -119,6 +122,14 @@ struct btf *btfids__base_btf(const struct btfids *b);
 
 /* Number of warnings reported (unresolved or ambiguous names). */
 unsigned int btfids__warnings(const struct btfids *b);
+
+/*
+ * Report "btfids: FILE: what is wrong" through @opts' log callback (stderr
+ * when @opts or its callback is NULL): the one form every failure has, for
+ * a host's own failures too. Returns -EINVAL.
+ */
+__attribute__((format(printf, 3, 4)))
+int btfids__error(const struct btfids_opts *opts, const char *file, const char *fmt, ...);
 
 /* The releases the pass implements, as "7.2, 7.3". */
 const char *btfids__kernels(void);

@@ -4,7 +4,7 @@
  * defined once: the KF_* flag bits of a set8 entry and the set8 header
  * flag (the kernel's include/linux/btf.h and btf_ids.h), the decl tag and
  * attribute names the kernel's resolve_btfids writes, and the names that
- * make an argument implicit or an arena pointer.
+ * make an argument implicit or an arena pointer. kf.c names the flags.
  */
 #ifndef __BTFIDS_KF_H
 #define __BTFIDS_KF_H
@@ -21,8 +21,7 @@
 #define BTFIDS_KF_ARENA_ARG2	(1U << 15)
 #define BTFIDS_KF_IMPLICIT_ARGS	(1U << 16)
 
-/* Names of the KF_* bits, by bit number (Linux 7.3; NULL: not a flag). */
-extern const char *const btfids_kf_names[32];
+/* Their names (and the set8 header's): btfids__kf_flag_name() in kf.c. */
 
 #define BTFIDS_TAG_KFUNC	"bpf_kfunc"
 #define BTFIDS_TAG_FASTCALL	"bpf_fastcall"

@@ -33,16 +33,6 @@
 #include "kfuncs.h"
 #include "sort.h"
 
-/* include/linux/btf.h of Linux 7.3 (7.2 has bits 0-16 alike). */
-const char *const btfids_kf_names[32] = {
-	[0] = "KF_ACQUIRE", [1] = "KF_RELEASE", [2] = "KF_RET_NULL",
-	[5] = "KF_SLEEPABLE", [6] = "KF_DESTRUCTIVE", [7] = "KF_RCU",
-	[8] = "KF_ITER_NEW", [9] = "KF_ITER_NEXT", [10] = "KF_ITER_DESTROY",
-	[11] = "KF_RCU_PROTECTED", [12] = "KF_FASTCALL", [13] = "KF_ARENA_RET",
-	[14] = "KF_ARENA_ARG1", [15] = "KF_ARENA_ARG2", [16] = "KF_IMPLICIT_ARGS",
-	[17] = "KF_SPINLOCK_SAFE", [18] = "KF_PERFMON",
-};
-
 /* One entry of a kfunc set, in the order resolve_btfids visits it. */
 struct set_entry {
 	const char *set;	/* the set's name */

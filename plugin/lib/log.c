@@ -67,8 +67,24 @@ void btfids_error(struct btfids_log *lg, const char *file, const char *fmt, ...)
 	va_start(args, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, args);
 	va_end(args);
-	error_line(lg->opts, "btfids: %s: %s\n", file ? file : "(no file)", msg);
+	if (lg->on_error)
+		lg->on_error(lg->on_error_ctx, file, msg);
+	else
+		error_line(lg->opts, "btfids: %s: %s\n", file ? file : "(no file)", msg);
 	lg->nr_errors++;
+}
+
+int btfids__error(const struct btfids_opts *opts, const char *file, const char *fmt, ...)
+{
+	struct btfids_log lg = { .opts = opts };
+	char msg[1024];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+	btfids_error(&lg, file, "%s", msg);
+	return -EINVAL;
 }
 
 int btfids_failed(struct btfids_log *lg, unsigned int before, const char *file, int err)

@@ -14,6 +14,9 @@
 struct btfids_log {
 	const struct btfids_opts *opts;
 	unsigned int nr_errors;
+	/* when set, errors go here instead of being a line (verify's problems) */
+	void (*on_error)(void *ctx, const char *file, const char *msg);
+	void *on_error_ctx;
 };
 
 __attribute__((format(printf, 3, 4)))

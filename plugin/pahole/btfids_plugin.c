@@ -34,7 +34,6 @@
 #include "btfids.h"
 #include "pahole_btf_plugin.h"
 
-#define PLUGIN_VERSION	"0.2"
 
 struct plugin_args {
 	int verbose;
@@ -44,18 +43,7 @@ struct plugin_args {
 #define ARG_KERNEL	"kernel="
 
 /* Errors of the plugin itself, in the library's form; @file: what they are about. */
-__attribute__((format(printf, 2, 3)))
-static int plugin_err(const char *file, const char *fmt, ...)
-{
-	va_list args;
-
-	fprintf(stderr, "btfids: %s: ", file);
-	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
-	va_end(args);
-	fputc('\n', stderr);
-	return -EINVAL;
-}
+#define plugin_err(file, ...)	btfids__error(NULL, file, __VA_ARGS__)
 
 /* @args of --btf_plugin=PATH:ARGS into @pa; messages name @file. */
 static int parse_args(const char *args, const char *file, struct plugin_args *pa)
@@ -195,7 +183,7 @@ const struct pahole_btf_plugin pahole_btf_plugin = {
 	.sz		= sizeof(struct pahole_btf_plugin),
 	.abi		= PAHOLE_BTF_PLUGIN_ABI,
 	.name		= "btfids",
-	.version	= PLUGIN_VERSION,
+	.version	= BTFIDS_VERSION,
 	.post_encode	= btfids_post_encode,
 	.finish		= btfids_finish,
 	.check_args	= btfids_check_args,
