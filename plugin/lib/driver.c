@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * btfids.c - the context and the pipeline: the only place that holds what
+ * driver.c - the context and the pipeline: the only place that holds what
  * every stage produces and hands each its inputs.
  *
  *   collect    ELF path                    -> placeholders,  (collect.h)
