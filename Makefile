@@ -6,7 +6,9 @@
 # make pahole     pahole from DWARVES_SRC with dwarves-patches/ (build/pahole)
 #                 and stock (build/pahole-stock); make pahole-1.31 likewise;
 #                 make pahole-tree: btfids, the plugin and pahole against the
-#                 kernel tree's libbpf 1.8 (build/tree, build/pahole-tree)
+#                 kernel tree's libbpf 1.8 (build/tree, build/pahole-tree);
+#                 make pahole-embedded: upstream's default build, libbpf
+#                 bundled (build/pahole-embedded)
 # make check-kernel  the differential test on Debian's 7.2 and 7.3 kernels
 #                 (heavy)
 # make check-boot Linux 7.2 and 7.3 built two-step and in one pahole run,
@@ -67,7 +69,7 @@ say = @printf '  %-7s %s\n' $(1) '$(patsubst $(TOP)/%,%,$(2))';
 endif
 
 .PHONY: all bootstrap example check check-kernel check-boot bench bench-boot bench-kernel deb-sid clean unit-tests install
-.PHONY: pahole pahole-1.31 pahole-tree paholes
+.PHONY: pahole pahole-1.31 pahole-tree pahole-embedded paholes
 
 all: $(BTFIDS) $(PLUGIN)
 
@@ -128,10 +130,17 @@ pahole-tree:
 	@BUILD=$(TREE) DWARVES_SRC='$(DWARVES_SRC)' OUT=$(BUILD)/pahole-tree $(PAHOLE_SH)
 	@BUILD=$(TREE) DWARVES_SRC='$(DWARVES_SRC)' OUT=$(BUILD)/pahole-tree-stock PATCHES=none $(PAHOLE_SH)
 
+# Upstream's default build (cmake defaults: LIBBPF_EMBEDDED=ON, the
+# bootstrap's libbpf source bundled), as Fedora's dwarves package builds
+# it: libdwarves then carries libbpf, and the plugin calls that copy.
+pahole-embedded: $(PLUGIN)
+	@DWARVES_SRC='$(DWARVES_SRC)' OUT=$(BUILD)/pahole-embedded EMBEDDED=1 $(PAHOLE_SH)
+	@DWARVES_SRC='$(DWARVES_SRC)' OUT=$(BUILD)/pahole-embedded-stock EMBEDDED=1 PATCHES=none $(PAHOLE_SH)
+
 # Every pahole whose dwarves source is here; without one the plugin
 # suites say why they cannot run.
 paholes:
-	@if [ -e '$(DWARVES_SRC)' ]; then $(MAKE) --no-print-directory pahole pahole-tree; \
+	@if [ -e '$(DWARVES_SRC)' ]; then $(MAKE) --no-print-directory pahole pahole-tree pahole-embedded; \
 	else echo "pahole: no dwarves source at $(DWARVES_SRC) (set DWARVES_SRC): plugin suites will be skipped"; fi
 	@if [ -e '$(DWARVES_131)' ]; then $(MAKE) --no-print-directory pahole-1.31; fi
 

@@ -11,7 +11,10 @@
 #   source    unpack DWARVES_SRC into OUT/src and apply dwarves-patches/
 #             (quilt order, dwarves-patches/series); PATCHES=none: stock
 #   cmake     configure: -DLIBBPF_EMBEDDED=OFF against build/libbpf,
-#             PAHOLE_PLUGIN_DIR=OUT/lib/dwarves/plugins
+#             PAHOLE_PLUGIN_DIR=OUT/lib/dwarves/plugins; EMBEDDED=1:
+#             upstream's default (LIBBPF_EMBEDDED=ON), with the libbpf
+#             source the bootstrap unpacked (build/src/libbpf-VERSION,
+#             Debian's) copied into lib/bpf, as a release tarball has it
 #   build     make and make install into OUT
 #   plugin    build/btfids.so into OUT's plugin directory, and OUT/pahole,
 #             the one wrapper that runs that pahole with its own libdwarves
@@ -24,6 +27,7 @@
 #                 from the project root
 #   OUT           build directory (default build/pahole)
 #   PATCHES       "none" builds stock pahole (no series, no plugin)
+#   EMBEDDED      1: pahole with its bundled libbpf (see cmake)
 #   BUILD, JOBS   as for scripts/bootstrap.sh
 # Every step is cached on a stamp of its inputs (the source's hash, the
 # patches, libbpf); exit 1 with the log's tail on failure.
@@ -70,7 +74,12 @@ series_key()
 	(cd "$PATCHES" && cat series $(grep -v '^#' series) | sha256sum | cut -c1-16)
 }
 
-source_key() { echo "$(src_key) $(series_key)"; }
+embedded() { [ -n "${EMBEDDED:-}" ]; }
+
+# The libbpf source a bundled build takes: the one the bootstrap built.
+libbpf_src() { echo "$B/src/libbpf-$(sed -n 's/^LIBBPF_VERSION := //p' "$CONFIG_MK")"; }
+
+source_key() { echo "$(src_key) $(series_key)$(embedded && echo " $(libbpf_src)")"; }
 
 libbpf_key() { sed -n 's/^LIBBPF_\(VERSION\|LIBS\) := //p' "$CONFIG_MK" | tr '\n' ' '; }
 
@@ -78,7 +87,7 @@ libbpf_key() { sed -n 's/^LIBBPF_\(VERSION\|LIBS\) := //p' "$CONFIG_MK" | tr '\n
 
 source_desc()
 {
-	echo "$(basename "$DWARVES_SRC")$(patched && echo " + $(grep -vc '^#' "$PATCHES/series") patches")"
+	echo "$(basename "$DWARVES_SRC")$(patched && echo " + $(grep -vc '^#' "$PATCHES/series") patches")$(embedded && echo " + $(basename "$(libbpf_src)") in lib/bpf")"
 }
 
 source_cached()
@@ -104,6 +113,11 @@ source_build()
 			patch -d "$tmp" -p1 -s --no-backup-if-mismatch < "$PATCHES/$p"
 		done
 	fi
+	if embedded; then
+		[ -f "$(libbpf_src)/src/btf.h" ] || steps_die "no libbpf source at $(libbpf_src) (scripts/bootstrap.sh libbpf)"
+		rm -rf "$tmp/lib/bpf" && mkdir -p "$tmp/lib/bpf" &&
+			cp -a "$(libbpf_src)/src" "$(libbpf_src)/include" "$tmp/lib/bpf/"
+	fi
 	rm -rf "$OUT/src"
 	mv "$tmp" "$OUT/src"
 	stamp_write source "$(source_key)"
@@ -115,7 +129,11 @@ cmake_key() { echo "$(source_key) $(libbpf_key) $OUT"; }
 
 cmake_desc()
 {
-	echo "configure (libbpf $(sed -n 's/^LIBBPF_VERSION := //p' "$CONFIG_MK"), -DLIBBPF_EMBEDDED=OFF)"
+	if embedded; then
+		echo "configure (cmake defaults: libbpf $(sed -n 's/^LIBBPF_VERSION := //p' "$CONFIG_MK") bundled, LIBBPF_EMBEDDED=ON)"
+	else
+		echo "configure (libbpf $(sed -n 's/^LIBBPF_VERSION := //p' "$CONFIG_MK"), -DLIBBPF_EMBEDDED=OFF)"
+	fi
 }
 
 cmake_cached()
@@ -129,10 +147,16 @@ cmake_build()
 
 	pc=$(sed -n 's/^LIBBPF_CFLAGS := -I\(.*\)\/include$/\1/p' "$CONFIG_MK")/lib/pkgconfig
 	rm -rf "$OUT/obj" && mkdir -p "$OUT/obj"
-	PKG_CONFIG_PATH=$pc${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH} \
-		cmake -S "$OUT/src" -B "$OUT/obj" -DLIBBPF_EMBEDDED=OFF \
-		-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX="$OUT" \
-		-DCMAKE_INSTALL_LIBDIR=lib -DPAHOLE_PLUGIN_DIR="$PLUGIN_DIR"
+	if embedded; then
+		cmake -S "$OUT/src" -B "$OUT/obj" \
+			-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX="$OUT" \
+			-DCMAKE_INSTALL_LIBDIR=lib -DPAHOLE_PLUGIN_DIR="$PLUGIN_DIR"
+	else
+		PKG_CONFIG_PATH=$pc${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH} \
+			cmake -S "$OUT/src" -B "$OUT/obj" -DLIBBPF_EMBEDDED=OFF \
+			-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX="$OUT" \
+			-DCMAKE_INSTALL_LIBDIR=lib -DPAHOLE_PLUGIN_DIR="$PLUGIN_DIR"
+	fi
 	stamp_write cmake "$(cmake_key)"
 }
 

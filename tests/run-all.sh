@@ -97,6 +97,13 @@ lane_a()
 			PAHOLE_STOCK="$(exe "$BUILD/pahole-1.31-stock/pahole")" \
 			WORK="$BUILD/tests/plugin-1.31" bash "$TOP/tests/plugin/run.sh"
 	fi
+	# upstream's default build: libbpf bundled in libdwarves (make
+	# pahole-embedded), the plugin calling that copy
+	if [ -x "$BUILD/pahole-embedded/pahole" ]; then
+		run_suite plugin-embedded env PAHOLE_PATCHED="$BUILD/pahole-embedded/pahole" \
+			PAHOLE_STOCK="$(exe "$BUILD/pahole-embedded-stock/pahole")" \
+			WORK="$BUILD/tests/plugin-embedded" bash "$TOP/tests/plugin/run.sh"
+	fi
 	[ -n "${BTFIDS_FULL:-}" ] || return 0
 	run_suite sanitize bash "$TOP/tests/sanitize/run.sh"
 	run_suite kernel bash "$TOP/tests/kernel/run.sh"
