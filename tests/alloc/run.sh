@@ -46,9 +46,6 @@ FX=$B/tests/x86_64
 # shellcheck source=tests/lib/harness.sh
 . "$TOP/tests/lib/harness.sh"
 h_begin alloc "$W"
-pass() { h_pass "$@"; }
-fail() { h_fail "$@"; }
-skip() { h_skip "$@"; }
 summary() { h_end; }
 
 # files DIR: every name in DIR (symbolic links and temporaries included),
@@ -81,7 +78,7 @@ sweep() {
 	run_in "$d/ref" 0 "$@"
 	rc=$?
 	if [ $rc != 0 ]; then
-		fail "$c" "the clean run exited $rc: $(head -c 300 "$d/ref.err" | tr '\n' '|')"
+		h_fail "$c" "the clean run exited $rc: $(head -c 300 "$d/ref.err" | tr '\n' '|')"
 		return
 	fi
 	total=$(cat "$d/ref.count")
@@ -129,26 +126,26 @@ sweep() {
 	local counts="$total allocations, $(( (total + step - 1) / step )) runs: $ok_fail failed cleanly, $ok_same succeeded unchanged"
 	counts="$counts; silent $silent, multi-line $multi, partial $partial, crashed $crash"
 	if [ $((silent + multi + partial + crash)) = 0 ]; then
-		pass "$c" "$counts"
+		h_pass "$c" "$counts"
 		rm -rf "$d"
 	else
-		fail "$c" "$counts"
+		h_fail "$c" "$counts"
 		printf '%s' "$bad" | sed 's/^/    /'
 	fi
 }
 
 # ------------------------------------------------------------------ setup
 
-mkdir -p "$(dirname "$SHIM")" || { fail setup "cannot create $W"; summary; exit 1; }
+mkdir -p "$(dirname "$SHIM")" || { h_fail setup "cannot create $W"; summary; exit 1; }
 if [ ! -f "$SHIM" ] || [ "$TOP/tests/alloc/failalloc.c" -nt "$SHIM" ]; then
 	cc -shared -fPIC -O2 -Wall -Wextra -o "$SHIM" "$TOP/tests/alloc/failalloc.c" ||
-		{ fail setup "cannot build the shim"; summary; exit 1; }
+		{ h_fail setup "cannot build the shim"; summary; exit 1; }
 fi
-make -s -C "$TOP" all >/dev/null 2>&1 || { fail setup "make all failed"; summary; exit 1; }
+make -s -C "$TOP" all >/dev/null 2>&1 || { h_fail setup "make all failed"; summary; exit 1; }
 OUT=$B/tests TESTS=$TOP/tests ROOT=$TOP
 # shellcheck source=tests/fixtures-ready.sh
 . "$TOP/tests/fixtures-ready.sh"
-fixtures_ready "$W.fixtures.log" || { fail setup "building the fixtures failed"; summary; exit 1; }
+fixtures_ready "$W.fixtures.log" || { h_fail setup "building the fixtures failed"; summary; exit 1; }
 
 # pahole's raw BTF for the fixtures the btfids sweeps use
 S=$W/inputs
@@ -161,7 +158,7 @@ cp "$FX/kfuncs.o" "$S/x" && cp "$FX/mod.o" "$S/m" && cp "$FX/base.vmlinux" "$S/b
 	cp x f && "$BTFIDS" --patch_btfids ids f &&
 	"$BTFIDS" --btf m.BTF.1 --btf_base base m && mv m.BTF mf.BTF &&
 	cp m mf && "$BTFIDS" --patch_btfids m.BTF_ids mf && rm m.BTF_ids) >"$S.log" 2>&1 ||
-	{ fail setup "pahole on the fixtures: $(tail -n 3 "$S.log" | tr '\n' '|')"; summary; exit 1; }
+	{ h_fail setup "pahole on the fixtures: $(tail -n 3 "$S.log" | tr '\n' '|')"; summary; exit 1; }
 
 # ------------------------------------------------------------------ cases
 
@@ -176,7 +173,7 @@ if [ -x "$PAHOLE_PATCHED" ]; then
 		--btf_features="$KERNEL_BTF_FEATURES,distilled_base" --btf_base base \
 		--btf_plugin="$PLUGIN" --btf_encode_detached=m.BTF m
 else
-	skip pahole/plugin "no patched pahole at $PAHOLE_PATCHED (make pahole)"
+	h_skip pahole/plugin "no patched pahole at $PAHOLE_PATCHED (make pahole)"
 fi
 
 # Linux 7.3's path (kfuncs.c, libbpf's btf__add_*() and btf__dedup()): the
@@ -186,7 +183,7 @@ fi
 cp "$FX/kfuncs73.o" "$S/y" &&
 	(cd "$S" && "$B/tools/pahole" -J --btf_features="$KERNEL_BTF_FEATURES" \
 		--btf_encode_detached=y.BTF.1 y) >>"$S.log" 2>&1 ||
-	{ fail setup "pahole on kfuncs73: $(tail -n 3 "$S.log" | tr '\n' '|')"; summary; exit 1; }
+	{ h_fail setup "pahole on kfuncs73: $(tail -n 3 "$S.log" | tr '\n' '|')"; summary; exit 1; }
 # (7.3 needs libbpf 1.8: the build/tree tools, and pahole-tree)
 BTFIDS_KERNEL=7.3
 T=$B/tree
@@ -198,12 +195,12 @@ if [ -x "$T/btfids" ] && [ -x "$B/pahole-tree/pahole" ]; then
 		--btf_features="$KERNEL_BTF_FEATURES" --btf_plugin="$T/btfids.so:kernel=7.3" \
 		--btf_encode_detached=y.BTF y
 else
-	fail 7.3 "no libbpf 1.8 build of btfids and pahole (make pahole-tree)"
+	h_fail 7.3 "no libbpf 1.8 build of btfids and pahole (make pahole-tree)"
 fi
 BTFIDS_KERNEL=$H_KERNEL
 
 if [ -n "${BTFIDS_FULL:-}" ]; then
-	die() { fail setup "$*"; summary; exit 1; }
+	die() { h_fail setup "$*"; summary; exit 1; }
 	progress() { :; }
 	# shellcheck source=tests/kernel/lib.sh
 	. "$TOP/tests/kernel/lib.sh"

@@ -467,9 +467,6 @@ future_build()
 
 # shellcheck source=tests/lib/harness.sh
 . "$TOP/tests/lib/harness.sh"
-pass() { h_pass "$@"; }
-fail() { h_fail "$@"; }
-check() { h_check "$@"; }
 
 # calls LOG TOOL [GREP]: the logged calls of TOOL (whose args match GREP)
 calls() { awk -v t="$2" '$1 == t' "$1" | grep -e "${3:-.}" || true; }
@@ -484,14 +481,14 @@ check_paths()
 		why="pahole was asked for the plugin"
 	[ "$(calls "$two" resolve_btfids ' --btf ' | wc -l)" -eq $((n_mod + 1)) ] ||
 		why="${why:+$why; }$(calls "$two" resolve_btfids ' --btf ' | wc -l) resolve_btfids --btf runs, want $((n_mod + 1))"
-	check build/two-step-path "$why" "pahole then resolve_btfids for vmlinux and $n_mod modules"
+	h_check build/two-step-path "$why" "pahole then resolve_btfids for vmlinux and $n_mod modules"
 
 	why=""
 	[ "$(calls "$one" pahole "--resolve_btfids=kernel=$KVER" | grep -c -- ' -J ')" -eq $((n_mod + 1)) ] ||
 		why="$(calls "$one" pahole "--resolve_btfids=kernel=$KVER" | grep -c -- ' -J ') pahole -J --resolve_btfids=kernel=$KVER runs, want $((n_mod + 1))"
 	[ -z "$(calls "$one" resolve_btfids | grep -v -- '--patch_btfids')" ] ||
 		why="${why:+$why; }resolve_btfids ran other than to patch: $(calls "$one" resolve_btfids | grep -v -- --patch_btfids | head -n 1)"
-	check build/one-run-path "$why" "one pahole --resolve_btfids run for vmlinux and each of $n_mod modules"
+	h_check build/one-run-path "$why" "one pahole --resolve_btfids run for vmlinux and each of $n_mod modules"
 }
 
 check_identical()
@@ -500,16 +497,16 @@ check_identical()
 
 	why=$(h_same "$W/two/modules.list" "$W/one/modules.list" modules.list)
 	if [ -n "$why" ]; then
-		fail build/modules "the builds made different modules ($why)" "$W/check.why"
+		h_fail build/modules "the builds made different modules ($why)" "$W/check.why"
 		return
 	fi
 	for f in vmlinux bzImage; do
 		why=$(h_same "$W/two/$f" "$W/one/$f" "$f")
-		check "build/identical/$f" "$why" "$(stat -c %s "$W/one/$f") bytes"
+		h_check "build/identical/$f" "$why" "$(stat -c %s "$W/one/$f") bytes"
 	done
 	while read -r f; do
 		why=$(h_same "$W/two/modules/$f" "$W/one/modules/$f" "$f")
-		check "build/identical/$f" "$why" "$(stat -c %s "$W/one/modules/$f") bytes"
+		h_check "build/identical/$f" "$why" "$(stat -c %s "$W/one/modules/$f") bytes"
 	done < "$W/one/modules.list"
 }
 
@@ -531,7 +528,7 @@ check_testmod()
 	done
 	n=$(calls "$W/calls-testmod-one.log" pahole --resolve_btfids | grep -c -- 'distilled_base')
 	[ "$n" -eq 1 ] || why="${why:+$why; }$n pahole --resolve_btfids runs with distilled_base, want 1"
-	check testmod/one-run "$why" ".BTF, .BTF.base (distilled) and .BTF_ids from one pahole run"
+	h_check testmod/one-run "$why" ".BTF, .BTF.base (distilled) and .BTF_ids from one pahole run"
 
 	why=""
 	for s in .BTF .BTF.base .BTF_ids; do
@@ -547,7 +544,7 @@ check_testmod()
 		n="BTF headers of $(hdr_len "$W/testmod/one.BTF") and $(hdr_len "$W/testmod/two.BTF") bytes:"
 		n="$n libbpf $(sed -n 's/^LIBBPF_VERSION := //p' "$CONFIG_MK") in pahole, the tree's in resolve_btfids"
 	fi
-	check testmod/same-as-two-step "$why" \
+	h_check testmod/same-as-two-step "$why" \
 		"types, strings and .BTF_ids as resolve_btfids --distill_base wrote them ($n)"
 }
 
@@ -570,26 +567,26 @@ check_guest()
 
 	rc=$(cat "$W/boot-$mode.rc")
 	if ! grep -q '^btfcheck: [0-9]* passed, [0-9]* failed' "$log"; then
-		fail "$mode/boot" "no result from the guest (qemu exit $rc); last lines: $(tail -n 5 "$log" | tr '\n' '|')"
+		h_fail "$mode/boot" "no result from the guest (qemu exit $rc); last lines: $(tail -n 5 "$log" | tr '\n' '|')"
 		return
 	fi
-	pass "$mode/boot" "qemu exit $rc, $(grep -c . "$log") lines of console"
+	h_pass "$mode/boot" "qemu exit $rc, $(grep -c . "$log") lines of console"
 	while IFS= read -r line; do
 		case $line in
-		"ok "*) pass "$mode/${line#ok }" ;;
-		"FAIL "*) fail "$mode/${line#FAIL }" "" ;;
+		"ok "*) h_pass "$mode/${line#ok }" ;;
+		"FAIL "*) h_fail "$mode/${line#FAIL }" "" ;;
 		esac
 	done < <(grep -E '^(ok|FAIL) ' "$log")
-	grep -q '^== btfcheck: exit 0$' "$log" || fail "$mode/btfcheck-exit" "$(grep '^== btfcheck: exit' "$log")"
+	grep -q '^== btfcheck: exit 0$' "$log" || h_fail "$mode/btfcheck-exit" "$(grep '^== btfcheck: exit' "$log")"
 	# the kernel's lines, not the guest's own
 	errs=$(grep -v -E '^(ok |FAIL |btfcheck: |== btfcheck)' "$log" | grep -i 'btf' |
 		grep -i -E 'error|fail|invalid|mismatch|-22|-EINVAL' || true)
 	[ -z "$errs" ] || errs=$(echo "$errs" | head -n 3 | paste -sd '|')
-	check "$mode/no-btf-errors" "$errs" \
+	h_check "$mode/no-btf-errors" "$errs" \
 		"$(grep -c -i btf "$log") console lines mention BTF, none an error"
 }
 
-fail_line() { fail "$1" "$2"; h_end; exit 1; }
+fail_line() { h_fail "$1" "$2"; h_end; exit 1; }
 
 # 7.3: the release is what decides; a release the plugin lacks keeps the
 # tree's own tools
@@ -602,13 +599,13 @@ check_release()
 	[ "$(calls "$W/calls-forced.log" pahole --resolve_btfids=kernel=7.2 | grep -c -- ' -J ')" -eq \
 	  $((n_mod + 1)) ] || why="the forced build did not run the plugin with kernel=7.2"
 	cmp -s "$W/two/vmlinux" "$W/forced/vmlinux" && why="${why:+$why; }its vmlinux equals the two-step one"
-	check release/kernel=7.2-differs "$why" "vmlinux finished with 7.2's rules is not the tree's"
+	h_check release/kernel=7.2-differs "$why" "vmlinux finished with 7.2's rules is not the tree's"
 	"$B/btfids" verify --kernel="$KVER" "$W/forced/vmlinux" > "$W/verify-forced.txt" 2>&1 || true
 	n=$(sed -n 's/.* with problems (\([0-9]*\) problems).*/\1/p' "$W/verify-forced.txt")
-	check release/kernel=7.2-verify "$([ "${n:-0}" -gt 0 ] || echo "btfids verify found nothing wrong: $(tail -n 1 "$W/verify-forced.txt")")" \
+	h_check release/kernel=7.2-verify "$([ "${n:-0}" -gt 0 ] || echo "btfids verify found nothing wrong: $(tail -n 1 "$W/verify-forced.txt")")" \
 		"btfids verify (7.3's rules): ${n:-0} problems, e.g. $(grep -m1 -o 'kfunc .*' "$W/verify-forced.txt" || true)"
 	"$B/btfids" verify "$W/two/vmlinux" > "$W/verify-two.txt" 2>&1 || true
-	check release/two-step-verify "$(grep -q ' 0 with problems' "$W/verify-two.txt" ||
+	h_check release/two-step-verify "$(grep -q ' 0 with problems' "$W/verify-two.txt" ||
 		tail -n 3 "$W/verify-two.txt" | tr '\n' '|')" "$(tail -n 1 "$W/verify-two.txt")"
 
 	why=""
@@ -619,7 +616,7 @@ check_release()
 		why="${why:+$why; }Makefile.btf did not ask about 7.4"
 	[ "$(calls "$W/calls-future-one.log" resolve_btfids ' --btf ' | wc -l)" -eq $((n_mod + 1)) ] ||
 		why="${why:+$why; }$(calls "$W/calls-future-one.log" resolve_btfids ' --btf ' | wc -l) resolve_btfids --btf runs, want $((n_mod + 1))"
-	check release/7.4-two-steps "$why" "7.4: the tree's pahole and resolve_btfids, not the plugin"
+	h_check release/7.4-two-steps "$why" "7.4: the tree's pahole and resolve_btfids, not the plugin"
 	why=""
 	for f in vmlinux bzImage; do
 		cmp -s "$W/future-one/$f" "$W/future-two/$f" || why="${why:+$why; }$f differs"
@@ -627,9 +624,9 @@ check_release()
 	while read -r f; do
 		cmp -s "$W/future-one/modules/$f" "$W/future-two/modules/$f" || why="${why:+$why; }$f differs"
 	done < "$W/future-two/modules.list"
-	check release/7.4-as-unpatched "$why" "7.4 with the patch: vmlinux, bzImage and modules as without it"
+	h_check release/7.4-as-unpatched "$why" "7.4 with the patch: vmlinux, bzImage and modules as without it"
 	for f in forced future; do
-		check "release/put-back-$f" "$(grep -v '^same$' "$W/put-back-$f.txt")" \
+		h_check "release/put-back-$f" "$(grep -v '^same$' "$W/put-back-$f.txt")" \
 			"after the $f build, the tree rebuilds the one-run vmlinux"
 	done
 }

@@ -31,8 +31,6 @@ set -o pipefail
 unset BTFIDS_KERNEL
 W=$K/test${REPRODUCIBLE:+-repro}
 h_begin kernel "$W"
-pass() { h_pass "$@"; }
-fail() { h_fail "$@"; }
 info() { h_info "$@"; }
 join() { local s; s=$(printf '%s; ' "$@"); echo "${s%; }"; }
 die() {
@@ -86,7 +84,7 @@ ln -s "$VMLINUX" "$d/btfids/vmlinux"
 run_pair "$d" vmlinux --btf "$VM_BTF1"
 find "$d" -name vmlinux -type l -delete
 compare_pair vmlinux "$d"
-[ "$(stat -c '%s %Y' "$VMLINUX")" = "$vm_mtime" ] || fail vmlinux:input "vmlinux was modified"
+[ "$(stat -c '%s %Y' "$VMLINUX")" = "$vm_mtime" ] || h_fail vmlinux:input "vmlinux was modified"
 
 # --------------------------------------------------------- vmlinux-pre
 
@@ -96,11 +94,11 @@ mkdir -p "$P"
 d=$W/vmlinux-pre
 mkdir -p "$d"
 if "$KBTF" unresolve "$VMLINUX" "$d/BTF_ids.pre" > "$d/unresolve.txt" 2>&1; then
-	pass "vmlinux-pre:blob"
+	h_pass "vmlinux-pre:blob"
 	info "vmlinux-pre:blob: $(tail -n 1 "$d/unresolve.txt")"
 	pre_ok=1
 else
-	fail "vmlinux-pre:blob" "kbtf unresolve: $(tail -n 1 "$d/unresolve.txt")"
+	h_fail "vmlinux-pre:blob" "kbtf unresolve: $(tail -n 1 "$d/unresolve.txt")"
 	head -n 10 "$d/unresolve.txt" | sed 's/^/    /'
 	pre_ok=0
 fi
@@ -118,17 +116,17 @@ if [ $pre_ok = 1 ]; then
 	"$KBTF" section "$PRE" .BTF_ids "$d/section.bin" 2>>"$d/patch.log"
 	"$KBTF" elfdiff "$VMLINUX" "$PRE" > "$d/elfdiff-orig.txt" 2>&1
 	if [ $rc != 0 ]; then
-		fail "vmlinux-pre:patch" "btfids --patch_btfids exit $rc: $(head -c 300 "$d/patch.log")"
+		h_fail "vmlinux-pre:patch" "btfids --patch_btfids exit $rc: $(head -c 300 "$d/patch.log")"
 		pre_ok=0
 	elif ! h_equal "$d/section.bin" "$d/BTF_ids.pre"; then
-		fail "vmlinux-pre:patch" "btfids --patch_btfids: .BTF_ids is not the blob"
+		h_fail "vmlinux-pre:patch" "btfids --patch_btfids: .BTF_ids is not the blob"
 		pre_ok=0
 	elif [ -n "$(grep -v -e '\.BTF_ids' -e 'differing bytes in total' "$d/elfdiff-orig.txt")" ]; then
-		fail "vmlinux-pre:patch" "btfids --patch_btfids changed more than .BTF_ids:" \
+		h_fail "vmlinux-pre:patch" "btfids --patch_btfids changed more than .BTF_ids:" \
 			"$(grep -v '\.BTF_ids' "$d/elfdiff-orig.txt" | head -n 3 | tr '\n' ';')"
 		pre_ok=0
 	else
-		pass "vmlinux-pre:patch"
+		h_pass "vmlinux-pre:patch"
 	fi
 fi
 
@@ -141,11 +139,11 @@ if [ $pre_ok = 1 ]; then
 	r=$(H_ELFDIFF="$KBTF elfdiff" H_DETAIL=$d/elfdiff-oracle.txt \
 	    h_same_elf "$d/vmlinux.oracle" "$PRE" "patched vmlinux")
 	if [ $rc != 0 ]; then
-		fail "vmlinux-pre:patch-vs-oracle" "oracle --patch_btfids exit $rc: $(head -c 300 "$d/patch-oracle.log")"
+		h_fail "vmlinux-pre:patch-vs-oracle" "oracle --patch_btfids exit $rc: $(head -c 300 "$d/patch-oracle.log")"
 	elif [ -n "$r" ]; then
-		fail "vmlinux-pre:patch-vs-oracle" "$r"
+		h_fail "vmlinux-pre:patch-vs-oracle" "$r"
 	else
-		pass "vmlinux-pre:patch-vs-oracle"
+		h_pass "vmlinux-pre:patch-vs-oracle"
 		[ -s "$d/elfdiff-oracle.txt" ] && info "vmlinux-pre:patch-vs-oracle: $(head -n 1 "$d/elfdiff-oracle.txt")"
 	fi
 	rm -f "$d/vmlinux.oracle"
@@ -153,7 +151,7 @@ if [ $pre_ok = 1 ]; then
 	PRE_BTF1=$C/vmlinux-pre.BTF.1-$PKEY-$BKEY
 	progress "vmlinux-pre: pahole (cache $(basename "$PRE_BTF1"))"
 	if ! pahole_cached "$PRE_BTF1" "$PRE"; then
-		fail "vmlinux-pre" "pahole failed: $(tail -n 3 "$PRE_BTF1.log" | tr '\n' '|')"
+		h_fail "vmlinux-pre" "pahole failed: $(tail -n 3 "$PRE_BTF1.log" | tr '\n' '|')"
 	else
 		progress "vmlinux-pre: oracle vs btfids"
 		new_case "$d/run"
@@ -187,7 +185,7 @@ while read -r -u 3 rel ids sets set8 kf bsz; do
 	i=$((i + 1))
 	name=${rel%.ko}
 	if ! module_prepare "$rel" > "$W/prepare.txt"; then
-		fail "mod:$name" "$(cat "$W/prepare.txt")"
+		h_fail "mod:$name" "$(cat "$W/prepare.txt")"
 		continue
 	fi
 	ko=$MOD_KO btf1=$MOD_BTF1
@@ -217,7 +215,7 @@ while read -r -u 3 rel ids sets set8 kf bsz; do
 	blob=$W/mod/$name/distill/oracle/m.ko.BTF_ids
 	[ "$ids" = 1 ] || { blob=$d/dummy.blob; printf 'BTF!' > "$blob"; }
 	if [ ! -f "$blob" ]; then
-		fail "mod:$name:patch" "no .BTF_ids blob from the oracle to patch with"
+		h_fail "mod:$name:patch" "no .BTF_ids blob from the oracle to patch with"
 		continue
 	fi
 	run_pair "$d" m.ko --patch_btfids "$blob"
@@ -246,16 +244,16 @@ while read -r -u 3 rel ids sets set8 kf bsz; do
 		done
 	fi
 	if [ ${#why[@]} -eq 0 ]; then
-		pass "mod:$name:patch"
+		h_pass "mod:$name:patch"
 		[ $erc = 1 ] && info "mod:$name:patch: files differ outside section contents:" \
 			"$(head -n 4 "$d/elfdiff.txt" | tr '\n' ';')"
 	else
-		fail "mod:$name:patch" "$(join "${why[@]}")"
+		h_fail "mod:$name:patch" "$(join "${why[@]}")"
 		echo "    stderr oracle: $(head -c 300 "$d/oracle.err" | tr '\n' '|')"
 		echo "    stderr btfids: $(head -c 300 "$d/btfids.err" | tr '\n' '|')"
 	fi
 	[ ${#why[@]} -eq 0 ] && rm -f "$d/oracle/m.ko" "$d/btfids/m.ko"
-	[ "$(stat -c '%s %Y' "$ko")" = "$ko_stat" ] || fail "mod:$name:input" "module was modified"
+	[ "$(stat -c '%s %Y' "$ko")" = "$ko_stat" ] || h_fail "mod:$name:input" "module was modified"
 	[ $((i % 10)) = 0 ] && progress "modules: $i/$n_sel done"
 done 3< "$SEL"
 

@@ -50,14 +50,12 @@ CFLAGS="-O1 -g $SAN ${SAN_CFLAGS:-}"
 # shellcheck source=tests/lib/harness.sh
 . "$TOP/tests/lib/harness.sh"
 h_begin sanitize "$BUILD/tests/sanitize"
-ok() { h_pass "$1"; }
-fail() { h_fail "$1" "$2"; }
 finish() { h_end; exit; }
 
 # --- build ----------------------------------------------------------------
 
 if [ ! -f "$BUILD/config.mk" ]; then
-	bash "$TOP/scripts/bootstrap.sh" libbpf >&2 || { fail build "bootstrap of libbpf failed"; finish; }
+	bash "$TOP/scripts/bootstrap.sh" libbpf >&2 || { h_fail build "bootstrap of libbpf failed"; finish; }
 fi
 mkdir -p "$ASAN" "$LOGS"
 # a change of compiler or flags rebuilds everything
@@ -72,10 +70,10 @@ done
 # BUILD and CONFIG given on the command line override the Makefile's own
 if ! make -s -C "$TOP" BUILD="$ASAN" CONFIG="$BUILD/config.mk" CC="$CC" CFLAGS="$CFLAGS" \
 	"$ASAN/btfids" "${UNITS[@]}" > "$LOGS/build.log" 2>&1; then
-	fail build "make failed: $(tail -n 5 "$LOGS/build.log" | paste -sd ' ')"
+	h_fail build "make failed: $(tail -n 5 "$LOGS/build.log" | paste -sd ' ')"
 	finish
 fi
-ok "build ($CC, ${ASAN#"$TOP"/})"
+h_pass "build ($CC, ${ASAN#"$TOP"/})"
 
 # --- run ------------------------------------------------------------------
 
@@ -94,9 +92,9 @@ suite() {
 	rc=$?
 	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
 	if [ "$rc" -eq 0 ] && [ -n "$line" ] && echo "$line" | grep -q ' 0 failed'; then
-		ok "$name: $line"
+		h_pass "$name: $line"
 	else
-		fail "$name" "exit $rc, ${line:-no result line} (output: ${out#"$TOP"/})"
+		h_fail "$name" "exit $rc, ${line:-no result line} (output: ${out#"$TOP"/})"
 		grep -E '^(FAIL|not ok)' "$out" | head -n 5 | sed 's/^/    /'
 	fi
 }
@@ -117,7 +115,7 @@ fi
 
 reports=$(ls "$LOGS"/asan.* "$LOGS"/ubsan.* 2>/dev/null)
 if [ -n "$reports" ]; then
-	fail reports "$(echo "$reports" | wc -l) sanitizer report file(s) in ${LOGS#"$TOP"/}"
+	h_fail reports "$(echo "$reports" | wc -l) sanitizer report file(s) in ${LOGS#"$TOP"/}"
 	# distinct first lines, with the first frame in our code
 	for r in $reports; do
 		first=$(grep -m1 -E 'ERROR: |runtime error:' "$r")
@@ -126,6 +124,6 @@ if [ -n "$reports" ]; then
 		echo "${first:-$(head -n 1 "$r")} @ ${frame:-?}"
 	done | sed "s|$TOP/||g" | sort | uniq -c | sort -rn | head -n 10 | sed 's/^/    /'
 else
-	ok "reports: no sanitizer report"
+	h_pass "reports: no sanitizer report"
 fi
 finish

@@ -32,12 +32,9 @@ W=$BUILD/valgrind
 # shellcheck source=tests/lib/harness.sh
 . "$TOP/tests/lib/harness.sh"
 h_begin valgrind "$BUILD/tests/valgrind"
-ok() { h_pass "$1"; }
-fail() { h_fail "$1" "$2"; }
-skip() { h_skip "$1" "$2"; }
 finish() { h_end; exit; }
 CASES="module patch vmlinux"
-skip_all() { local c; for c in $CASES; do skip "$c" "$1"; done; finish; }
+skip_all() { local c; for c in $CASES; do h_skip "$c" "$1"; done; finish; }
 
 command -v "$VALGRIND" > /dev/null || skip_all "no valgrind ($VALGRIND; apt-get install valgrind)"
 [ -x "$BTFIDS" ] || skip_all "no $BTFIDS (make)"
@@ -104,9 +101,9 @@ vg() {
 	[ "${errs:-1}" = 0 ] || why="${why:+$why, }memcheck errors"
 	[ "${def:-1}" = 0 ] && [ "${ind:-1}" = 0 ] || why="${why:+$why, }leaks"
 	if [ -z "$why" ]; then
-		ok "$c: $what"
+		h_pass "$c: $what"
 	else
-		fail "$c" "$why; $what (log: ${log#"$TOP"/})"
+		h_fail "$c" "$why; $what (log: ${log#"$TOP"/})"
 		grep -m 3 -E '^==[0-9]+== (Invalid|Conditional|Use of|Syscall|Mismatched|[0-9,]+ bytes in)' "$log" |
 			sed 's/^/    /'
 		sed 's/^/    btfids: /' "$W/$c.out" | head -n 3
@@ -115,11 +112,11 @@ vg() {
 
 # module
 if [ ! -s "$VMLINUX" ]; then
-	skip module "no vmlinux at ${VMLINUX#"$TOP"/} (make check-kernel prepares it)"
-	skip patch "no vmlinux"
+	h_skip module "no vmlinux at ${VMLINUX#"$TOP"/} (make check-kernel prepares it)"
+	h_skip patch "no vmlinux"
 elif [ -z "$MOD_KO" ] || [ ! -s "$MOD_KO" ] || [ ! -s "$MOD_BTF1" ]; then
-	skip module "no recombined module with kfunc sets and its .BTF.1 under build/kernel/cache (make check-kernel prepares them)"
-	skip patch "no module"
+	h_skip module "no recombined module with kfunc sets and its .BTF.1 under build/kernel/cache (make check-kernel prepares them)"
+	h_skip patch "no module"
 else
 	name=$(basename "$MOD_KO")
 	mkdir -p "$W/module"
@@ -131,15 +128,15 @@ else
 		cp "$MOD_KO" "$W/patch/$name"
 		vg patch "$W/patch" --patch_btfids "$W/module/$name.BTF_ids" "$name"
 	else
-		skip patch "the module case wrote no .BTF_ids"
+		h_skip patch "the module case wrote no .BTF_ids"
 	fi
 fi
 
 # vmlinux
 if [ ! -s "$VMLINUX" ]; then
-	skip vmlinux "no vmlinux at ${VMLINUX#"$TOP"/} (make check-kernel prepares it)"
+	h_skip vmlinux "no vmlinux at ${VMLINUX#"$TOP"/} (make check-kernel prepares it)"
 elif [ -z "$VM_BTF1" ] || [ ! -s "$VM_BTF1" ]; then
-	skip vmlinux "no pahole BTF for vmlinux (build/kernel/vmlinux.BTF.1; make check-kernel)"
+	h_skip vmlinux "no pahole BTF for vmlinux (build/kernel/vmlinux.BTF.1; make check-kernel)"
 else
 	mkdir -p "$W/vmlinux"
 	ln -s "$VMLINUX" "$W/vmlinux/vmlinux"
