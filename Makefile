@@ -16,6 +16,7 @@
 # make bench      btfids against resolve_btfids on a real kernel (heavy)
 # make bench-boot the check-boot kernel's BTF steps, two steps vs one run
 # make install    btfids to PREFIX/bin, btfids.so to PLUGINDIR (pahole's)
+# make debian-patches  dwarves-patches/ with DEP-3 fields, for debian/patches
 # V=1             print whole compiler command lines
 
 TOP	:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -69,7 +70,7 @@ say = @printf '  %-7s %s\n' $(1) '$(patsubst $(TOP)/%,%,$(2))';
 endif
 
 .PHONY: all bootstrap example check check-kernel check-boot bench bench-boot bench-kernel deb-sid clean unit-tests install
-.PHONY: pahole pahole-1.31 pahole-tree pahole-embedded paholes
+.PHONY: pahole pahole-1.31 pahole-tree pahole-embedded paholes debian-patches
 
 all: $(BTFIDS) $(PLUGIN)
 
@@ -136,6 +137,10 @@ pahole-tree:
 pahole-embedded: $(PLUGIN)
 	@DWARVES_SRC='$(DWARVES_SRC)' OUT=$(BUILD)/pahole-embedded EMBEDDED=1 $(PAHOLE_SH)
 	@DWARVES_SRC='$(DWARVES_SRC)' OUT=$(BUILD)/pahole-embedded-stock EMBEDDED=1 PATCHES=none $(PAHOLE_SH)
+
+# dwarves-patches/ as Debian carries them: DEP-3 fields added, a series
+debian-patches:
+	@bash $(TOP)/scripts/debian-patches.sh $(BUILD)/debian-patches
 
 # Every pahole whose dwarves source is here; without one the plugin
 # suites say why they cannot run.

@@ -95,10 +95,11 @@ int btfids__load_btf(struct btfids *b, const char *btf_path, const char *base_pa
 
 /*
  * Input BTF from the host's memory: @btf (split BTF on top of @base, or
- * @base NULL) stays the host's and is only read. When the pass distills,
- * the new base and split BTF are owned by the context.
+ * @base NULL) stays the host's and is only read; so is @base, always, by
+ * both calls. When the pass distills, the new base and split BTF are owned
+ * by the context.
  */
-int btfids__set_btf(struct btfids *b, struct btf *btf, struct btf *base);
+int btfids__set_btf(struct btfids *b, struct btf *btf, const struct btf *base);
 
 /*
  * The same for a host that lends its BTF, as pahole does to its plugins:
@@ -107,7 +108,7 @@ int btfids__set_btf(struct btfids *b, struct btf *btf, struct btf *base);
  * BTFIDS_DEDUP=fast it then deduplicates only what it added). The host
  * keeps owning @btf and writes only what btfids__btf() gives back.
  */
-int btfids__set_deduped_btf(struct btfids *b, struct btf *btf, struct btf *base);
+int btfids__set_deduped_btf(struct btfids *b, struct btf *btf, const struct btf *base);
 
 /* Collect (unless done), transform, finalize and resolve. */
 int btfids__run(struct btfids *b);

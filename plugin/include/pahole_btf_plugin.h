@@ -45,8 +45,17 @@ struct pahole_btf_pass {
 	size_t sz;			/* sizeof(struct pahole_btf_pass) in pahole */
 
 	/* Set by pahole. */
-	struct btf *btf;		/* deduplicated BTF, split on base_btf if set */
-	struct btf *base_btf;		/* the --btf_base BTF, or NULL */
+	/*
+	 * The deduplicated BTF, split on base_btf if set: lent to the plugin
+	 * for post_encode(), which may add to it or change it; pahole writes
+	 * out_btf if the plugin sets it, else this BTF.
+	 */
+	struct btf *btf;
+	/*
+	 * The --btf_base BTF, or NULL: read only, since pahole keeps using
+	 * it; pahole fails a plugin that added types to it.
+	 */
+	const struct btf *base_btf;
 	const char *elf_path;		/* the object whose DWARF was encoded */
 	/*
 	 * --btf_encode_detached FILE, or NULL: the BTF goes into the .BTF

@@ -199,7 +199,7 @@ int btfids__load_btf(struct btfids *b, const char *btf_path, const char *base_pa
 }
 
 /* BTF from the host: messages name the ELF object it was encoded from. */
-int btfids__set_btf(struct btfids *b, struct btf *btf, struct btf *base)
+int btfids__set_btf(struct btfids *b, struct btf *btf, const struct btf *base)
 {
 	unsigned int before = b->log.nr_errors;
 	int err;
@@ -211,13 +211,14 @@ int btfids__set_btf(struct btfids *b, struct btf *btf, struct btf *base)
 		err = set_btf_path(b, b->elf_path);
 	if (!err) {
 		b->btf = btf;
-		b->base = base;
+		/* only read: libbpf takes a split BTF's base non-const, never changes it */
+		b->base = (struct btf *)base;
 		b->own_btf = false;
 	}
 	return btfids_failed(&b->log, before, b->elf_path, err);
 }
 
-int btfids__set_deduped_btf(struct btfids *b, struct btf *btf, struct btf *base)
+int btfids__set_deduped_btf(struct btfids *b, struct btf *btf, const struct btf *base)
 {
 	int err = btfids__set_btf(b, btf, base);
 

@@ -420,8 +420,10 @@ build_test_plugins() {
 	local v ok=y
 	echo 'int not_a_btf_plugin = 1;' >"$P/nosym.c"
 	cc -shared -fPIC -o "$P/nosym.so" "$P/nosym.c" >"$P/cc.log" 2>&1 || ok=""
-	for v in noop FAILS FINISH_FAILS NO_POST_ENCODE OTHER_ABI OLDER NEWER; do
+	for v in noop FAILS FINISH_FAILS NO_POST_ENCODE OTHER_ABI OLDER NEWER ADDS_TO_BASE; do
+		# shellcheck disable=SC2046
 		cc -shared -fPIC -Wall -Werror -I"$ROOT/plugin/include" -D"$v" \
+			$(sed -n 's/^LIBBPF_CFLAGS := //p' "$ROOT/build/config.mk") \
 			-o "$P/$v.so" "$TESTS/plugin/test_plugin.c" >>"$P/cc.log" 2>&1 || ok=""
 	done
 	[ -n "$ok" ]
@@ -490,6 +492,7 @@ cli_cases() {
 	cli_fails cli/plugin-fails "failing on purpose" "" "" "$PAHOLE_PATCHED" $D --btf_plugin="$P/FAILS.so" --btf_encode_detached=x.BTF x
 	cli_fails cli/plugin-twice "only one BTF plugin" "" "" "$PAHOLE_PATCHED" $D --btf_plugin="$P/noop.so" --btf_plugin="$PLUGIN" --btf_encode_detached=x.BTF x
 	cli_fails cli/plugin-unknown-argument "bogus" "" "" "$PAHOLE_PATCHED" $D --btf_plugin="$PLUGIN:bogus" --btf_encode_detached=x.BTF x
+	cli_fails cli/plugin-adds-to-base "changed the base BTF" "" "" "$PAHOLE_PATCHED" $D --btf_base "$OUT/x86_64/base.vmlinux" --btf_plugin="$P/ADDS_TO_BASE.so" --btf_encode_detached=x.BTF x
 	}
 	grep -q "test plugin: called" "$(casedir cli/plugin-abi-major).err" 2>/dev/null &&
 		h_fail cli/plugin-abi-major-not-called "pahole called a plugin of another ABI"

@@ -10,6 +10,8 @@
  *   OLDER           its structure ends before finish() (sz says so): pahole
  *                   must call post_encode() and not read finish
  *   NEWER           its structure has a field pahole does not know: accepted
+ *   ADDS_TO_BASE    adds a type to the base, which it may only read: pahole
+ *                   must fail the run
  * Every call is announced on stderr, so the test sees which happened.
  */
 #include <errno.h>
@@ -17,6 +19,9 @@
 #include <stdio.h>
 
 #include "pahole_btf_plugin.h"
+#ifdef ADDS_TO_BASE
+#include <bpf/btf.h>
+#endif
 
 #ifdef OTHER_ABI
 #define ABI	(PAHOLE_BTF_PLUGIN_ABI + 1)
@@ -28,6 +33,11 @@ static __attribute__((unused)) int post_encode(struct pahole_btf_pass *pass, voi
 {
 	*priv = NULL;
 	fprintf(stderr, "test plugin: called for %s\n", pass->elf_path);
+#ifdef ADDS_TO_BASE
+	/* the const is the rule; this plugin breaks it on purpose */
+	if (pass->base_btf && btf__add_int((struct btf *)pass->base_btf, "test_plugin_int", 4, 0) > 0)
+		fprintf(stderr, "test plugin: added a type to the base\n");
+#endif
 #ifdef FAILS
 	fprintf(stderr, "test plugin: failing on purpose\n");
 	return -EINVAL;
