@@ -75,7 +75,7 @@ fi
 lane_a()
 {
 	run_suite unit "$BUILD/tests/unit/test_stages"
-	run_suite differential bash "$TOP/tests/run-diff.sh"
+	run_suite differential bash "$TOP/tests/differential/run.sh"
 	run_suite errors bash "$TOP/tests/errors/run.sh"
 	run_suite dump bash "$TOP/tests/dump/run.sh"
 	run_suite random bash "$TOP/tests/random/run.sh"
@@ -140,14 +140,14 @@ lane_b()
 		   BASE_RESOLVER="$BUILD/oracle-tree/resolve_btfids" BTF_CMP=raw)
 
 	[ -z "$UNIT18" ] || run_suite unit-1.8 "$UNIT18"
-	run_suite differential-7.3 env "${k73[@]}" bash "$TOP/tests/run-diff.sh"
+	run_suite differential-7.3 env "${k73[@]}" bash "$TOP/tests/differential/run.sh"
 	run_suite random-7.3 env "${k73[@]}" bash "$TOP/tests/random/run.sh"
 	run_suite plugin-7.3 env "${k73[@]}" WORK="$BUILD/tests73/plugin" bash "$TOP/tests/plugin/run.sh"
 	run_suite integration-7.3 env "${k73[@]}" bash "$TOP/tests/integration/gen-btf.sh"
 	run_suite selftest-7.3 env "${k73[@]}" bash "$TOP/tests/selftest/run.sh"
 	if have_tree; then
 		run_suite differential-1.8 env "${t18[@]}" PAHOLE="$BUILD/pahole-tree/pahole" \
-			bash "$TOP/tests/run-diff.sh"
+			bash "$TOP/tests/differential/run.sh"
 		run_suite plugin-1.8 env "${t18[@]}" PAHOLE_PATCHED="$BUILD/pahole-tree/pahole" \
 			PAHOLE_STOCK="$(exe "$BUILD/pahole-tree-stock/pahole")" PLUGIN="$BUILD/tree/btfids.so" \
 			WORK="$BUILD/tests-tree/plugin" bash "$TOP/tests/plugin/run.sh"

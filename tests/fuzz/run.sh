@@ -97,7 +97,7 @@ fi
 
 FX=$BUILD/tests
 if [ ! -s "$FX/x86_64/kfuncs.o" ] || [ ! -s "$FX/i386/kfuncs.o" ]; then
-	# our own copy, so as not to race tests/run-diff.sh over build/tests
+	# our own copy, so as not to race tests/differential/run.sh over build/tests
 	FX=$FZ/fixtures
 	if [ ! -s "$FX/x86_64/kfuncs.o" ] || [ ! -s "$FX/i386/kfuncs.o" ]; then
 		log "building the test fixtures into ${FX#"$TOP"/}"

@@ -113,7 +113,7 @@ fi
 [ -f "$PLUGIN" ] || setup_fail "no plugin at $PLUGIN (make)"
 [ -x "$BTFIDS" ] || setup_fail "no btfids at $BTFIDS (make)"
 
-# the fixtures, under the lock over build/tests (as run-diff.sh)
+# the fixtures, under the lock over build/tests (as tests/differential/run.sh)
 . "$TESTS/fixtures-ready.sh"
 fixtures_ready "$OUT/plugin-fixtures.log" ||
 	setup_fail "building the fixtures failed: $(tail -n 5 "$OUT/plugin-fixtures.log" | tr '\n' '|')"

@@ -177,7 +177,7 @@ if [ -f "$KFX" ] && [ -x "$(reference 7.3)" ] && [ -x "$(reference 7.2)" ]; then
 	h_equal k7.2/btfids/x.BTF k7.3/btfids/x.BTF
 	h_check matters/7.2-and-7.3-differ "$([ $? = 0 ] && echo "the same BTF for both releases")"
 else
-	h_fail matters "no kfuncs73 fixture or oracles (run tests/run-diff.sh, scripts/bootstrap.sh)"
+	h_fail matters "no kfuncs73 fixture or oracles (run tests/differential/run.sh, scripts/bootstrap.sh)"
 fi
 
 # In pahole: the plugin's kernel= argument, and a refusal that fails pahole

@@ -9,7 +9,7 @@
 # and then the suites run on that build, with leak detection on and any
 # report fatal (ASAN_OPTIONS=detect_leaks=1:abort_on_error=1):
 #   unit          every build/asan/tests/unit/* binary (tests/unit/*.c)
-#   differential  BTFIDS=build/asan/btfids tests/run-diff.sh
+#   differential  BTFIDS=build/asan/btfids tests/differential/run.sh
 #   errors        BTFIDS=build/asan/btfids tests/errors/run.sh
 #   random        BTFIDS=build/asan/btfids tests/random/run.sh (if present)
 # (tests/plugin and tests/integration load build/btfids.so into pahole,
@@ -102,7 +102,7 @@ suite() {
 for u in "${UNITS[@]}"; do
 	suite "unit/$(basename "$u")" "$u"
 done
-suite differential env BTFIDS="$ASAN/btfids" bash "$TOP/tests/run-diff.sh"
+suite differential env BTFIDS="$ASAN/btfids" bash "$TOP/tests/differential/run.sh"
 # BUILD: the scratch directories of these go under build/asan too
 suite errors env BUILD="$ASAN" BTFIDS="$ASAN/btfids" PAHOLE="${PAHOLE:-$BUILD/tools/pahole}" \
 	bash "$TOP/tests/errors/run.sh"

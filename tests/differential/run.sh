@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run-diff.sh - differential test: btfids against the reference
+# tests/differential/run.sh - differential test: btfids against the reference
 # resolve_btfids, on the fixtures of build-fixtures.sh.
 #
-#   tests/run-diff.sh [GLOB...]     run all cases, or those whose name
+#   tests/differential/run.sh [GLOB...]     run all cases, or those whose name
 #                                   matches one of the shell GLOBs
 #                                   (e.g. 's390x/*' '*/distill*')
 #
@@ -43,7 +43,7 @@
 #
 # Case names: <arch>/<fixture>.<o|exe|...>/<mode>, or cli/<what>.
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TESTS=$ROOT/tests
 OUT=${OUT:-$ROOT/build/tests}
 BTFIDS=${BTFIDS:-$ROOT/build/btfids}
@@ -58,7 +58,7 @@ BTFIDS=$(abs "$BTFIDS")
 ORACLE=$(abs "$ORACLE")
 
 for t in "$BTFIDS" "$ORACLE"; do
-	[ -x "$t" ] || { echo "run-diff: $t does not exist (make; scripts/bootstrap.sh)" >&2; exit 2; }
+	[ -x "$t" ] || { echo "differential: $t does not exist (make; scripts/bootstrap.sh)" >&2; exit 2; }
 done
 if [ -z "${BTF_CMP:-}" ]; then
 	case $ORACLE in
@@ -71,7 +71,7 @@ fi
 # the fixtures, under the lock over build/tests
 . "$TESTS/fixtures-ready.sh"
 if ! fixtures_ready "$OUT/fixtures.log"; then
-	echo "run-diff: building the fixtures failed:" >&2
+	echo "differential: building the fixtures failed:" >&2
 	tail -n 20 "$OUT/fixtures.log" >&2
 	exit 2
 fi
