@@ -7,7 +7,7 @@
 #
 # Steps (default: all, always run in this order):
 #   packages     Debian 12 system packages (apt-get, only the missing ones)
-#   apt          private Debian sid apt lists (scripts/apt-private.sh)
+#   apt          private Debian sid apt lists (scripts/lib/apt-private.sh)
 #   libbpf       libbpf 1.7: pkg-config if new enough, else a static -fPIC
 #                build of Debian sid's source into build/libbpf; writes
 #                build/config.mk
@@ -74,12 +74,14 @@ TOOLS_LIB_OBJS=(rbtree zalloc string ctype str_error_r)
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES O OUTPUT V \
 	CFLAGS CPPFLAGS LDFLAGS EXTRA_CFLAGS EXTRA_LDFLAGS
 
-# shellcheck source=scripts/steps.sh
-. "$TOP/scripts/steps.sh"
+# shellcheck source=scripts/lib/steps.sh
+. "$TOP/scripts/lib/steps.sh"
 
 export APT_ROOT=${APT_ROOT:-$B/apt}
-# shellcheck source=scripts/apt-private.sh
-. "$TOP/scripts/apt-private.sh"
+# shellcheck source=scripts/lib/apt-private.sh
+. "$TOP/scripts/lib/apt-private.sh"
+# shellcheck source=scripts/lib/debs.sh
+. "$TOP/scripts/lib/debs.sh"
 
 # ---------------------------------------------------------------------------
 # helpers
@@ -137,12 +139,7 @@ missing_downloads()
 }
 
 # fetch_debs PKG...: download binary packages from sid into $DL.
-fetch_debs()
-{
-	[ $# -gt 0 ] || return 0
-	apt_private_update
-	(cd "$DL" && apt_private download "$@")
-}
+fetch_debs() { debs_fetch sid "$@"; }
 
 # The system libbpf, when pkg-config knows one that is new enough and that
 # is not our own build.
@@ -671,12 +668,7 @@ libbpf_tree_build()
 
 # fetch_debs_experimental PKG...: as fetch_debs, from Debian experimental,
 # with private lists of its own.
-fetch_debs_experimental()
-{
-	(APT_ROOT=$B/apt-experimental APT_SUITE=experimental
-	 apt_private_update
-	 cd "$DL" && apt_private download "$@")
-}
+fetch_debs_experimental() { debs_fetch experimental "$@"; }
 
 # ksrc_present DIR: the parts of a tree the tests read.
 ksrc_present()
@@ -760,7 +752,7 @@ oracle73_build()
 }
 
 # ---------------------------------------------------------------------------
-# driver (scripts/steps.sh)
+# driver (scripts/lib/steps.sh)
 
 mkdir -p "$B" "$DL"
 steps_main "$@"

@@ -4,8 +4,8 @@
 # scripts/deb-sid.sh - build the Debian packages (debian/) in a Debian sid
 # chroot made with debootstrap, install them there, and run the package's
 # autopkgtest against Debian's 7.2 cloud kernel installed in the chroot
-# (linux-modules and the -dbg package, from build/dl: tests/kernel/lib.sh
-# downloads them). `make deb-sid`; not part of CI (it needs root and a few
+# (linux-modules and the -dbg package, downloaded into build/dl as the
+# kernel tests do: scripts/lib/debs.sh). `make deb-sid`; not part of CI (it needs root and a few
 # minutes of downloads). The packages land in build/deb/.
 #
 # Environment: CHROOT (default build/sid-chroot, made once and reused),
@@ -19,6 +19,8 @@ MIRROR=${APT_MIRROR:-http://deb.debian.org/debian}
 KVER=7.2.13+deb14-cloud-amd64
 KPKGVER=7.2.13-1
 N=6
+# shellcheck source=scripts/lib/debs.sh
+. "$TOP/scripts/lib/debs.sh"
 step() { printf 'deb-sid: [%s/%s] %s\n' "$1" "$N" "$2"; }
 die() { echo "deb-sid: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, chroot)"
@@ -54,9 +56,9 @@ mkdir -p "$B/deb" && cp "$R"/src/*.deb "$B/deb/"
 ls "$B/deb"
 
 step 4 "install the packages and the kernel to check"
-for p in "linux-modules-${KVER}_${KPKGVER}_amd64.deb" "linux-image-${KVER}-dbg_${KPKGVER}_amd64.deb"; do
-	[ -s "$B/dl/$p" ] || die "no $B/dl/$p (make check-kernel downloads it)"
-	[ -s "$R/src/$p" ] || cp "$B/dl/$p" "$R/src/$p"
+for p in "linux-modules-${KVER}" "linux-image-${KVER}-dbg"; do
+	deb=$(debs_get sid "$p" "$KPKGVER") || die "cannot download $p=$KPKGVER"
+	[ -s "$R/src/$(basename "$deb")" ] || cp "$deb" "$R/src/"
 done
 in_chroot sh -c 'apt-get install -y -q /src/btfids_*.deb /src/dwarves-btfids-plugin_*.deb' > /dev/null
 in_chroot apt-get install -y -q "/src/linux-modules-${KVER}_${KPKGVER}_amd64.deb" \

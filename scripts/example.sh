@@ -18,8 +18,8 @@ BTFIDS=${BTFIDS:-$BUILD/btfids}
 ORACLE=${ORACLE:-$BUILD/oracle/resolve_btfids}
 OUT=$BUILD/example
 INFO="python3 $TOP/tests/btfinfo.py"
-# shellcheck source=tests/kernel-flags.sh
-. "$TOP/tests/kernel-flags.sh"
+# shellcheck source=scripts/lib/kernel-flags.sh
+. "$TOP/scripts/lib/kernel-flags.sh"
 FEATURES=$KERNEL_BTF_FEATURES
 # the example is built for Linux 7.2; its objects carry no version (a kernel's
 # do: linux_banner, .modinfo), so it is named, as scripts/kernel's patch does

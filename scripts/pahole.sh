@@ -49,8 +49,8 @@ STEPS_PREFIX="pahole ($(basename "$OUT"))"
 STAMPS=$OUT/stamps
 LOGS=$OUT/logs
 STEPS_LOCK=$OUT/.lock
-# shellcheck source=scripts/steps.sh
-. "$TOP/scripts/steps.sh"
+# shellcheck source=scripts/lib/steps.sh
+. "$TOP/scripts/lib/steps.sh"
 
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES CFLAGS LDFLAGS
 

@@ -29,7 +29,7 @@ TESTS=$ROOT/tests
 OUT=${OUT:-$ROOT/build/tests}
 PAHOLE=${PAHOLE:-$ROOT/build/tools/pahole}
 ARCHES=${ARCHES:-"x86_64 i386 s390x"}
-. "$ROOT/tests/kernel-flags.sh"
+. "$ROOT/scripts/lib/kernel-flags.sh"
 FEATURES=$KERNEL_BTF_FEATURES
 
 if [ -z "${BASE_RESOLVER:-}" ]; then

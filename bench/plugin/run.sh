@@ -41,7 +41,7 @@ PLUGIN=${PLUGIN:-$B/btfids.so}
 case $PLUGIN in /*) ;; *) PLUGIN=$PWD/$PLUGIN ;; esac
 VM_RUNS=${VM_RUNS:-3}
 MOD_RUNS=${MOD_RUNS:-5}
-. "$TOP/tests/kernel-flags.sh"
+. "$TOP/scripts/lib/kernel-flags.sh"
 FEATURES=${FEATURES:-$KERNEL_BTF_FEATURES}
 OUTDIR=$B/bench
 

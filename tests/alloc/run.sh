@@ -41,8 +41,8 @@ BTFIDS=${BTFIDS:-$B/btfids}
 PAHOLE_PATCHED=${PAHOLE_PATCHED:-$B/pahole/pahole}
 PLUGIN=${PLUGIN:-$B/btfids.so}
 FX=$B/tests/x86_64
-# shellcheck source=tests/kernel-flags.sh
-. "$TOP/tests/kernel-flags.sh"
+# shellcheck source=scripts/lib/kernel-flags.sh
+. "$TOP/scripts/lib/kernel-flags.sh"
 # shellcheck source=tests/lib/harness.sh
 . "$TOP/tests/lib/harness.sh"
 h_begin alloc "$W"

@@ -5,7 +5,7 @@
 # built through the single pahole run, compared with the kernel's own two
 # steps, booted, and judged by its BPF verifier.
 #
-# Build steps (scripts/steps.sh: one progress line each, cached on stamps):
+# Build steps (scripts/lib/steps.sh: one progress line each, cached on stamps):
 #   packages   Debian 12 packages: flex bison bc cpio time qemu-system-x86
 #              busybox-static
 #   source     the whole linux-source-7.2 tree (build/boot/linux-source-7.2)
@@ -98,8 +98,8 @@ STEPS_PREFIX=boot
 STAMPS=$W/stamps
 LOGS=$W/logs
 STEPS_LOCK=$W/.lock
-# shellcheck source=scripts/steps.sh
-. "$TOP/scripts/steps.sh"
+# shellcheck source=scripts/lib/steps.sh
+. "$TOP/scripts/lib/steps.sh"
 
 BOOT_PACKAGES=(flex bison bc cpio time qemu-system-x86 busybox-static)
 

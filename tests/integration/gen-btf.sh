@@ -43,7 +43,7 @@ fi
 
 export SHIM_PLUGIN=${PLUGIN:-$BUILD/btfids.so} SHIM_PAHOLE=$PAHOLE_PATCHED SHIM_RESOLVE_BTFIDS=$ORACLE
 export PAHOLE=$HERE/pahole-shim OBJCOPY=objcopy RESOLVE_BTFIDS=$ORACLE
-. "$TOP/tests/kernel-flags.sh"
+. "$TOP/scripts/lib/kernel-flags.sh"
 export PAHOLE_FLAGS="-j2 --btf_features=$KERNEL_BTF_FEATURES"
 
 # Makefile.btf's question, for this release and for one the plugin does not

@@ -55,8 +55,10 @@ N_BIG_MODULES=${N_BIG_MODULES:-3}
 TOOL_TIMEOUT=${TOOL_TIMEOUT:-600}
 
 # Linux 7.2's scripts/Makefile.btf for pahole 1.32, with -J and -j2.
-# shellcheck source=tests/kernel-flags.sh
-. "$TOP/tests/kernel-flags.sh"
+# shellcheck source=scripts/lib/debs.sh
+. "$TOP/scripts/lib/debs.sh"
+# shellcheck source=scripts/lib/kernel-flags.sh
+. "$TOP/scripts/lib/kernel-flags.sh"
 PAHOLE_FLAGS=("${KERNEL_PAHOLE_FLAGS[@]}")
 [ -z "${REPRODUCIBLE:-}" ] || PAHOLE_FLAGS+=(--btf_features=+reproducible_build)
 
@@ -70,46 +72,6 @@ VMLINUX=$DBG_ROOT/vmlinux
 KBTF=$K/bin/kbtf
 KO=$C/ko
 SEL=$C/selected.txt
-
-# fetch_deb PKG: print the path of PKG_KPKGVER_amd64.deb in build/dl,
-# downloaded with the private sid apt configuration when missing.
-fetch_deb()
-{
-	local pkg=$1 deb
-	deb=$DL/${pkg}_${KPKGVER}_amd64.deb
-	if [ ! -s "$deb" ]; then
-		mkdir -p "$DL"
-		(
-			APT_SUITE=$KSUITE
-			[ "$KSUITE" = sid ] || APT_ROOT=$B/apt-$KSUITE
-			# shellcheck source=/dev/null
-			. "$TOP/scripts/apt-private.sh" &&
-			apt_private_update &&
-			cd "$DL" && apt_private download "$pkg=$KPKGVER" >/dev/null
-		) || return 1
-	fi
-	[ -s "$deb" ] || return 1
-	echo "$deb"
-}
-
-# extract_deb DEB DIR: unpack DEB into DIR once. A tree unpacked by other
-# means is kept if it passes the package's own md5sums.
-extract_deb()
-{
-	local deb=$1 dir=$2 stamp id
-	stamp=$dir/.extracted
-	id="$(basename "$deb") $(stat -c %s "$deb")"
-	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$id" ] && return 0
-	if [ -d "$dir" ] &&
-	   (cd "$dir" && dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./md5sums |
-		md5sum -c --quiet --strict >/dev/null 2>&1); then
-		echo "$id" > "$stamp"
-		return 0
-	fi
-	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp" &&
-		dpkg-deb -x "$deb" "$dir.tmp" || return 1
-	rm -rf "$dir" && mv "$dir.tmp" "$dir" && echo "$id" > "$stamp"
-}
 
 # pahole_cached OUT ELF [ARGS...]: run pahole into OUT unless it exists.
 pahole_cached()
@@ -151,12 +113,12 @@ kernel_prepare()
 		"oracle $(md5sum < "$ORACLE" | cut -c1-12), pahole $("$PAHOLE" --version)"
 
 	progress "packages: $DBG_PKG, $MOD_PKG ($KPKGVER)"
-	deb_dbg=$(fetch_deb "$DBG_PKG") || die "cannot download $DBG_PKG=$KPKGVER"
-	deb_mod=$(fetch_deb "$MOD_PKG") || die "cannot download $MOD_PKG=$KPKGVER"
+	deb_dbg=$(debs_get "$KSUITE" "$DBG_PKG" "$KPKGVER") || die "cannot download $DBG_PKG=$KPKGVER"
+	deb_mod=$(debs_get "$KSUITE" "$MOD_PKG" "$KPKGVER") || die "cannot download $MOD_PKG=$KPKGVER"
 	progress "extract: $(basename "$deb_dbg")"
-	extract_deb "$deb_dbg" "$DBG_DIR" || die "cannot extract $deb_dbg"
+	debs_extract "$deb_dbg" "$DBG_DIR" || die "cannot extract $deb_dbg"
 	progress "extract: $(basename "$deb_mod")"
-	extract_deb "$deb_mod" "$MOD_DIR" || die "cannot extract $deb_mod"
+	debs_extract "$deb_mod" "$MOD_DIR" || die "cannot extract $deb_mod"
 	[ -f "$VMLINUX" ] || die "no vmlinux in $DBG_DIR"
 
 	# Stripped modules, decompressed, and a scan of all of them.

@@ -12,7 +12,7 @@
 #                   --btf_encode_detached=X.BTF.1 X
 #               ORACLE --btf X.BTF.1 [--btf_base vmlinux] [--distill_base] X
 # with FLAGS the kernel's for this pahole (scripts/Makefile.btf, as
-# tests/kernel-flags.sh has them).
+# scripts/lib/kernel-flags.sh has them).
 # Both must succeed (or both fail), print the same "WARN:" lines and write
 # the same files (X.BTF, X.BTF_ids, X.BTF.base), byte for byte.  Cases:
 #   vmlinux          Debian's vmlinux (debug package; its .BTF_ids as shipped,
@@ -63,7 +63,7 @@ case $PAHOLE_PATCHED in /*) ;; *) PAHOLE_PATCHED=$PWD/$PAHOLE_PATCHED ;; esac
 PLUGIN=${PLUGIN:-$B/btfids.so}
 case $PLUGIN in /*) ;; *) PLUGIN=$PWD/$PLUGIN ;; esac
 MIN_MODULES=${MIN_MODULES:-30}
-. "$TOP/tests/kernel-flags.sh"
+. "$TOP/scripts/lib/kernel-flags.sh"
 FEATURES=${FEATURES:-$KERNEL_BTF_FEATURES}
 KFLAGS=(-J -j2 --btf_features="$FEATURES" --lang_exclude=rust)
 [ -z "${REPRODUCIBLE:-}" ] || KFLAGS+=(--btf_features=+reproducible_build)

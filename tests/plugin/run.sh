@@ -65,7 +65,7 @@ TESTS=$ROOT/tests
 OUT=${OUT:-$ROOT/build/tests}
 PLUGIN=${PLUGIN:-$ROOT/build/btfids.so}
 BTFIDS=${BTFIDS:-$ROOT/build/btfids}
-. "$ROOT/tests/kernel-flags.sh"
+. "$ROOT/scripts/lib/kernel-flags.sh"
 FEATURES=${FEATURES:-$KERNEL_BTF_FEATURES}
 ARCHES=${ARCHES:-"x86_64 i386 s390x"}
 TIMEOUT=${TIMEOUT:-120}

@@ -15,7 +15,7 @@ BUILD=${BUILD:-$TOP/build}
 BTFIDS=${BTFIDS:-$BUILD/btfids}
 PAHOLE=${PAHOLE:-$BUILD/tools/pahole}
 N=${RANDOM_CASES:-60}
-. "$TOP/tests/kernel-flags.sh"
+. "$TOP/scripts/lib/kernel-flags.sh"
 FEATURES=$KERNEL_BTF_FEATURES
 # shellcheck source=tests/lib/harness.sh
 . "$TOP/tests/lib/harness.sh"

@@ -184,7 +184,7 @@ fi
 # before it writes anything.
 PLUGIN=${PLUGIN:-$BUILD/btfids.so}
 if [ -n "$P" ] && [ -x "$P" ]; then
-	. "$TOP/tests/kernel-flags.sh"
+	. "$TOP/scripts/lib/kernel-flags.sh"
 	plug()	# CASE ARGS ELF ENV...: pahole with the plugin on a copy of ELF, detached
 	{
 		local c=$1 args=$2 elf=$3

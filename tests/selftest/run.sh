@@ -32,7 +32,7 @@
 #                        host with gcc -g and joined to resolve_btfids.test.o
 #                        (ld -r): its DWARF holds the types and kfuncs, its
 #                        .BTF_ids the placeholders. PAHOLE_PATCHED with the
-#                        release's flags (tests/kernel-flags.sh) and
+#                        release's flags (scripts/lib/kernel-flags.sh) and
 #                        --btf_plugin=btfids.so:kernel=RELEASE
 #                        --btf_encode_detached=resolve_btfids.test.o.BTF
 #                        against the same pahole without the plugin and
@@ -70,8 +70,8 @@ CLANG=${CLANG:-clang}
 HERE=$TOP/tests/selftest
 # shellcheck source=tests/lib/harness.sh
 . "$TOP/tests/lib/harness.sh"
-# shellcheck source=tests/kernel-flags.sh
-. "$TOP/tests/kernel-flags.sh"
+# shellcheck source=scripts/lib/kernel-flags.sh
+. "$TOP/scripts/lib/kernel-flags.sh"
 KSRC=${KSRC:-$BUILD/ksrc/linux-source-$H_KERNEL}
 SELFTESTS=$KSRC/tools/testing/selftests/bpf
 W=$BUILD/tests/selftest-$H_KERNEL

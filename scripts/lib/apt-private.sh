@@ -3,10 +3,10 @@
 # The system's apt sources are never touched: every call goes through
 # apt_private, which points apt at our own sources file, lists and cache.
 #
-# Usage (sourced): . scripts/apt-private.sh; apt_private_update; apt_private download PKG
+# Usage (sourced): . scripts/lib/apt-private.sh; apt_private_update; apt_private download PKG
 set -eu
 
-APT_ROOT=${APT_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/apt}
+APT_ROOT=${APT_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/apt}
 APT_SUITE=${APT_SUITE:-sid}
 APT_MIRROR=${APT_MIRROR:-http://deb.debian.org/debian}
 
