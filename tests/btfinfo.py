@@ -16,96 +16,23 @@ BTF arguments may be raw BTF files or ELF files with a .BTF section.
 alone (first ID by kind and name, 0 if none; set counts; sets sorted)
 and prints one line per mismatch; exit status 1 if any.
 """
+import os
 import struct
 import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from elf import Elf  # noqa: E402  (tests/lib/elf.py)
 
 KINDS = ["UNKN", "INT", "PTR", "ARRAY", "STRUCT", "UNION", "ENUM", "FWD",
          "TYPEDEF", "VOLATILE", "CONST", "RESTRICT", "FUNC", "FUNC_PROTO",
          "VAR", "DATASEC", "FLOAT", "DECL_TAG", "TYPE_TAG", "ENUM64"]
 
 
-class Elf:
-    def __init__(self, path):
-        self.data = open(path, "rb").read()
-        d = self.data
-        if d[:4] != b"\x7fELF":
-            raise ValueError(path + ": not ELF")
-        self.is64 = d[4] == 2
-        self.end = "<" if d[5] == 1 else ">"
-        e = self.end
-        if self.is64:
-            (shoff,) = struct.unpack_from(e + "Q", d, 0x28)
-            shentsize, shnum, shstrndx = struct.unpack_from(e + "HHH", d, 0x3A)
-        else:
-            (shoff,) = struct.unpack_from(e + "I", d, 0x20)
-            shentsize, shnum, shstrndx = struct.unpack_from(e + "HHH", d, 0x2E)
-        self.sections = []
-
-        def shdr(i):
-            fmt = "IIQQQQIIQQ" if self.is64 else "IIIIIIIIII"
-            f = struct.unpack_from(e + fmt, d, shoff + i * shentsize)
-            return dict(name_off=f[0], type=f[1], flags=f[2], addr=f[3], offset=f[4],
-                        size=f[5], link=f[6], info=f[7], entsize=f[9])
-        # extended numbering: the counts that do not fit are in section 0
-        if shoff and (shnum == 0 or shstrndx == 0xFFFF):
-            zero = shdr(0)
-            shnum = shnum or zero["size"]
-            shstrndx = zero["link"] if shstrndx == 0xFFFF else shstrndx
-        for i in range(shnum):
-            self.sections.append(shdr(i))
-        strs = self.sections[shstrndx]
-        for s in self.sections:
-            s["name"] = self.cstr(strs["offset"] + s["name_off"])
-
-    def cstr(self, off):
-        end = self.data.index(b"\0", off)
-        return self.data[off:end].decode("latin-1")
-
-    def section(self, name):
-        for i, s in enumerate(self.sections):
-            if s["name"] == name:
-                return i, s
-        return None, None
-
-    def contents(self, s):
-        return self.data[s["offset"]:s["offset"] + s["size"]]
-
-    def xindex(self, symtab_index):
-        """the SHT_SYMTAB_SHNDX words of symbol table @symtab_index, or None"""
-        for s in self.sections:
-            if s["type"] == 18 and s["link"] == symtab_index:
-                n = s["size"] // 4
-                return struct.unpack_from(self.end + "%dI" % n, self.data, s["offset"])
-        return None
-
-    def symbols(self):
-        out = []
-        for si, s in enumerate(self.sections):
-            if s["type"] != 2:  # SHT_SYMTAB
-                continue
-            xindex = self.xindex(si)
-            strtab = self.sections[s["link"]]
-            n = s["size"] // s["entsize"]
-            for i in range(n):
-                off = s["offset"] + i * s["entsize"]
-                if self.is64:
-                    name, info, other, shndx, value, size = struct.unpack_from(
-                        self.end + "IBBHQQ", self.data, off)
-                else:
-                    name, value, size, info, other, shndx = struct.unpack_from(
-                        self.end + "IIIBBH", self.data, off)
-                if shndx == 0xFFFF and xindex:  # SHN_XINDEX
-                    shndx = xindex[i]
-                out.append(dict(name=self.cstr(strtab["offset"] + name),
-                                value=value, size=size, shndx=shndx,
-                                info=info))
-        return out
-
-
 def raw_btf(path):
     data = open(path, "rb").read()
     if data[:4] == b"\x7fELF":
-        elf = Elf(path)
+        elf = Elf.open(path)
         _, s = elf.section(".BTF")
         if s is None:
             raise ValueError(path + ": no .BTF section")
@@ -392,9 +319,9 @@ def main(argv):
     elif cmd == "funcs":
         cmd_funcs(load_btf(args[0], base))
     elif cmd == "words":
-        cmd_words(Elf(args[0]), args[1] if len(args) > 1 else None)
+        cmd_words(Elf.open(args[0]), args[1] if len(args) > 1 else None)
     elif cmd == "check":
-        bad = cmd_check(Elf(args[0]), args[1], load_btf(args[2], base))
+        bad = cmd_check(Elf.open(args[0]), args[1], load_btf(args[2], base))
         for b in bad:
             print(b)
         return 1 if bad else 0
@@ -409,7 +336,7 @@ def main(argv):
     elif cmd == "section":
         # section ELF NAME OUT: the contents of section NAME into OUT (no
         # OUT, exit 1, if ELF has no such section)
-        elf = Elf(args[0])
+        elf = Elf.open(args[0])
         _, sec = elf.section(args[1])
         if sec is None:
             return 1

@@ -14,12 +14,12 @@ import struct
 import sys
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, sys.path[0] + "/..")
-from btfinfo import Elf  # noqa: E402
+sys.path.insert(0, sys.path[0] + "/../lib")
+from elf import Elf  # noqa: E402  (tests/lib/elf.py)
 
 
 def main(elf_path, set_name, out_path):
-    elf = Elf(elf_path)
+    elf = Elf.open(elf_path)
     idx, sec = elf.section(".BTF_ids")
     if sec is None:
         sys.exit(elf_path + ": no .BTF_ids section")
@@ -27,7 +27,7 @@ def main(elf_path, set_name, out_path):
     syms = [s for s in elf.symbols() if s["name"] == want and s["shndx"] == idx]
     if not syms:
         sys.exit(elf_path + ": no symbol " + want + " in .BTF_ids")
-    relocatable = struct.unpack_from(elf.end + "H", elf.data, 16)[0] == 1
+    relocatable = elf.relocatable()
     off = syms[0]["value"] - (0 if relocatable else sec["addr"])
     data = bytearray(elf.contents(sec))
     (cnt,) = struct.unpack_from(elf.end + "I", data, off)

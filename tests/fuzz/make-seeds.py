@@ -25,6 +25,10 @@ import os
 import struct
 import sys
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from elf import Elf  # noqa: E402  (tests/lib/elf.py)
+
 MAX_SIZE = 64 * 1024
 MAX_FILES = 200
 BLOB_MIN, BLOB_SPAN = 4, 61
@@ -33,35 +37,11 @@ IMPORTANT = ("kfuncs", "mod", "set8_dupes", "sets", "lists", "base", "bpfprog", 
 
 def elf_sections(d):
     """{name: (type, offset, size)} of an ELF image, or None."""
-    if d[:4] != b"\x7fELF" or len(d) < 0x34:
-        return None
-    is64 = d[4] == 2
-    e = "<" if d[5] == 1 else ">"
     try:
-        if is64:
-            (shoff,) = struct.unpack_from(e + "Q", d, 0x28)
-            shentsize, shnum, shstrndx = struct.unpack_from(e + "HHH", d, 0x3A)
-        else:
-            (shoff,) = struct.unpack_from(e + "I", d, 0x20)
-            shentsize, shnum, shstrndx = struct.unpack_from(e + "HHH", d, 0x2E)
-
-        def shdr(i):
-            o = shoff + i * shentsize
-            if is64:
-                name, typ, _flags, _addr, off, size = struct.unpack_from(e + "IIQQQQ", d, o)
-            else:
-                name, typ, _flags, _addr, off, size = struct.unpack_from(e + "IIIIII", d, o)
-            return name, typ, off, size
-
-        _, _, stroff, strsize = shdr(shstrndx)
-        secs = {}
-        for i in range(shnum):
-            name, typ, off, size = shdr(i)
-            end = d.index(b"\0", stroff + name)
-            secs[d[stroff + name:end].decode("latin-1")] = (typ, off, size)
-        return secs
+        elf = Elf(d)
     except (struct.error, ValueError, IndexError):
         return None
+    return {s["name"]: (s["type"], s["offset"], s["size"]) for s in elf.sections}
 
 
 def is_raw_btf(d):
