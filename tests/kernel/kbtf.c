@@ -224,305 +224,393 @@ static bool kind_matches(enum pkind k, const struct btf_type *t)
 	}
 }
 
-static int cmd_unresolve(const char *path, const char *out)
-{
-	size_t nsyms = 0, np = 0, nlk = 0, i, k;
-	unsigned long n_set = 0, n_set8 = 0, n_pairs = 0, n_flags = 0;
-	unsigned long problems = 0, ambiguous = 0, unresolved = 0;
-	unsigned long stray = 0, ids_section_syms = 0;
-	Elf_Data *idd, *symd = NULL;
-	GElf_Shdr ish, ssh;
-	Elf_Scn *iscn, *scn = NULL;
-	struct lookup *lk;
-	struct psym *ps;
-	unsigned char *orig, *blob;
-	bool *covered;
-	size_t ids_ndx, strndx = 0, size;
+/* One unresolve run: the section, its symbols, their lookups, the counts. */
+struct unresolve {
+	const char *path;
 	struct elfin e;
+	size_t ids_ndx;
+	uint64_t ids_addr;
+	const unsigned char *orig;	/* .BTF_ids as resolved */
+	unsigned char *blob;		/* .BTF_ids being put back */
+	size_t size;
+	bool *covered;			/* per word: a symbol accounts for it */
+	struct psym *ps;		/* by offset */
+	size_t np;
+	struct lookup *lk;		/* unique (kind, name), sorted */
+	size_t nlk;
 	struct btf *btf;
-	uint32_t ntypes;
+	unsigned long n_set, n_set8, n_pairs, n_flags, ids_section_syms;
+	unsigned long problems, ambiguous, unresolved, stray;
+};
 
-	elf_open_ro(&e, path);
-	big_endian_elf = e.eh.e_ident[EI_DATA] == ELFDATA2MSB;
-	iscn = find_scn(&e, ".BTF_ids", &ish);
+static bool is_set(const struct psym *p)
+{
+	return p->kind == P_SET || p->kind == P_SET8;
+}
+
+/* The section and a copy of it to write into. */
+static void ur_read_section(struct unresolve *u)
+{
+	Elf_Data *idd;
+	GElf_Shdr ish;
+	Elf_Scn *iscn;
+
+	elf_open_ro(&u->e, u->path);
+	big_endian_elf = u->e.eh.e_ident[EI_DATA] == ELFDATA2MSB;
+	iscn = find_scn(&u->e, ".BTF_ids", &ish);
 	if (!iscn)
-		die("%s: no .BTF_ids section", path);
-	ids_ndx = elf_ndxscn(iscn);
+		die("%s: no .BTF_ids section", u->path);
+	u->ids_ndx = elf_ndxscn(iscn);
+	u->ids_addr = ish.sh_addr;
 	idd = elf_rawdata(iscn, NULL);
 	if (!idd || !idd->d_buf)
-		die("%s: .BTF_ids has no data", path);
-	size = idd->d_size;
-	if (size % 4)
-		die("%s: .BTF_ids size %zu is not a multiple of 4", path, size);
-	orig = idd->d_buf;
-	blob = xcalloc(size, 1);
-	memcpy(blob, orig, size);
+		die("%s: .BTF_ids has no data", u->path);
+	u->size = idd->d_size;
+	if (u->size % 4)
+		die("%s: .BTF_ids size %zu is not a multiple of 4", u->path, u->size);
+	u->orig = idd->d_buf;
+	u->blob = xcalloc(u->size, 1);
+	memcpy(u->blob, u->orig, u->size);
+	u->covered = xcalloc(u->size / 4, sizeof(*u->covered));
+}
 
-	while ((scn = elf_nextscn(e.elf, scn))) {
-		GElf_Shdr sh;
+static Elf_Data *ur_symtab(struct unresolve *u, GElf_Shdr *ssh)
+{
+	Elf_Scn *scn = NULL;
 
-		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB) {
-			ssh = sh;
-			symd = elf_getdata(scn, NULL);
-			strndx = sh.sh_link;
+	while ((scn = elf_nextscn(u->e.elf, scn))) {
+		if (gelf_getshdr(scn, ssh) && ssh->sh_type == SHT_SYMTAB)
+			return elf_getdata(scn, NULL);
+	}
+	die("%s: no symbol table", u->path);
+	return NULL;
+}
+
+/* A __BTF_ID__ symbol of .BTF_ids into *p; false (counted) if unusable. */
+static bool ur_parse_sym(struct unresolve *u, const char *name, const GElf_Sym *sym,
+			 struct psym *p)
+{
+	static const struct { const char *p; enum pkind k; } pre[] = {
+		{ "struct__", P_STRUCT }, { "union__", P_UNION },
+		{ "typedef__", P_TYPEDEF }, { "func__", P_FUNC },
+		{ "set8__", P_SET8 }, { "set__", P_SET },
+	};
+	const char *rest = name + strlen(PFX);
+	size_t k;
+
+	for (k = 0; k < sizeof(pre) / sizeof(pre[0]); k++)
+		if (!strncmp(rest, pre[k].p, strlen(pre[k].p)))
+			break;
+	if (k == sizeof(pre) / sizeof(pre[0])) {
+		fprintf(stderr, "kbtf: unknown symbol %s\n", name);
+		u->problems++;
+		return false;
+	}
+	p->kind = pre[k].k;
+	p->size = sym->st_size;
+	p->off = sym->st_value - u->ids_addr;
+	if (p->off + 4 > u->size) {
+		fprintf(stderr, "kbtf: %s lies outside .BTF_ids\n", name);
+		u->problems++;
+		return false;
+	}
+	rest += strlen(pre[k].p);
+	p->name = is_set(p) ? strdup(rest) : strip_unique(rest);
+	if (!p->name) {
+		fprintf(stderr, "kbtf: cannot parse %s\n", name);
+		u->problems++;
+		return false;
+	}
+	return true;
+}
+
+/* Every placeholder symbol of .BTF_ids, by offset. */
+static void ur_collect_syms(struct unresolve *u)
+{
+	GElf_Shdr ssh;
+	Elf_Data *symd = ur_symtab(u, &ssh);
+	size_t i, nsyms = ssh.sh_entsize ? ssh.sh_size / ssh.sh_entsize : 0;
+
+	u->ps = xcalloc(nsyms, sizeof(*u->ps));
+	for (i = 0; i < nsyms; i++) {
+		const char *name;
+		GElf_Sym sym;
+
+		if (!gelf_getsym(symd, i, &sym) || sym.st_shndx != u->ids_ndx)
+			continue;
+		name = elf_strptr(u->e.elf, ssh.sh_link, sym.st_name);
+		if (!name || strncmp(name, PFX, strlen(PFX)))
+			continue;
+		u->ids_section_syms++;
+		if (ur_parse_sym(u, name, &sym, &u->ps[u->np]))
+			u->np++;
+	}
+	qsort(u->ps, u->np, sizeof(*u->ps), cmp_psym_off);
+}
+
+static bool btf_pkind(const struct btf_type *t, enum pkind *kd)
+{
+	if (btf_is_func(t))
+		*kd = P_FUNC;
+	else if (btf_is_struct(t))
+		*kd = P_STRUCT;
+	else if (btf_is_union(t))
+		*kd = P_UNION;
+	else if (btf_is_typedef(t))
+		*kd = P_TYPEDEF;
+	else
+		return false;
+	return true;
+}
+
+/* Each placeholder's id: the first of its kind and name in .BTF. */
+static void ur_lookup_ids(struct unresolve *u)
+{
+	size_t i, k;
+	uint32_t id, ntypes;
+
+	u->lk = xcalloc(u->np, sizeof(*u->lk));
+	for (i = 0; i < u->np; i++)
+		if (!is_set(&u->ps[i]))
+			u->lk[u->nlk++] = (struct lookup){ u->ps[i].kind, u->ps[i].name, 0 };
+	qsort(u->lk, u->nlk, sizeof(*u->lk), cmp_lookup);
+	for (i = 0, k = 0; i < u->nlk; i++)	/* unique */
+		if (!k || cmp_lookup(&u->lk[k - 1], &u->lk[i]))
+			u->lk[k++] = u->lk[i];
+	u->nlk = k;
+
+	u->btf = btf__parse_elf(u->path, NULL);
+	if (!u->btf)
+		die("%s: cannot load .BTF: %s", u->path, strerror(errno));
+	ntypes = btf__type_cnt(u->btf);
+	for (id = 1; id < ntypes; id++) {
+		const struct btf_type *t = btf__type_by_id(u->btf, id);
+		struct lookup key, *hit;
+
+		if (!btf_pkind(t, &key.kind))
+			continue;
+		key.name = btf__name_by_offset(u->btf, t->name_off);
+		if (!key.name)
+			continue;
+		hit = bsearch(&key, u->lk, u->nlk, sizeof(*u->lk), cmp_lookup);
+		if (hit && !hit->id && kind_matches(key.kind, t))
+			hit->id = id;
+	}
+	for (i = 0; i < u->np; i++) {
+		struct lookup key = { u->ps[i].kind, u->ps[i].name, 0 }, *hit;
+
+		if (is_set(&u->ps[i]))
+			continue;
+		hit = bsearch(&key, u->lk, u->nlk, sizeof(*u->lk), cmp_lookup);
+		u->ps[i].id = hit ? hit->id : 0;
+		if (!u->ps[i].id)
+			u->unresolved++;
+	}
+}
+
+static bool ur_in_set(const struct unresolve *u, uint64_t off)
+{
+	size_t k;
+
+	for (k = 0; k < u->np; k++) {
+		uint64_t body = u->ps[k].kind == P_SET ? 4 : 8;
+
+		if (is_set(&u->ps[k]) && off >= u->ps[k].off + body &&
+		    off < u->ps[k].off + u->ps[k].size)
+			return true;
+	}
+	return false;
+}
+
+/* Outside sets, the resolved words must be the lookups, word by word. */
+static void ur_check_slots(struct unresolve *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->np; i++) {
+		const struct psym *p = &u->ps[i];
+
+		if (is_set(p) || ur_in_set(u, p->off) || rd32(u->orig + p->off) == p->id)
+			continue;
+		fprintf(stderr, "kbtf: %s at 0x%llx holds %u, BTF says %u\n", p->name,
+			(unsigned long long)p->off, rd32(u->orig + p->off), p->id);
+		u->problems++;
+	}
+}
+
+/* The word at @off back to @v, accounted for. */
+static void ur_put(struct unresolve *u, uint64_t off, uint32_t v)
+{
+	wr32(u->blob + off, v);
+	u->covered[off / 4] = true;
+}
+
+/* A set's count as its symbol's size says; false if it runs past the section. */
+static bool ur_set_count(struct unresolve *u, const struct psym *s, uint64_t esz, uint64_t *cnt)
+{
+	const char *kind = s->kind == P_SET8 ? "set8" : "set";
+
+	*cnt = s->size / esz ? s->size / esz - 1 : 0;
+	if (rd32(u->orig + s->off) != *cnt) {
+		fprintf(stderr, "kbtf: %s %s: count %u, symbol size says %llu\n", kind, s->name,
+			rd32(u->orig + s->off), (unsigned long long)*cnt);
+		u->problems++;
+	}
+	if (s->off + esz + esz * *cnt > u->size) {
+		fprintf(stderr, "kbtf: %s %s runs past the section\n", kind, s->name);
+		u->problems++;
+		return false;
+	}
+	return true;
+}
+
+/* A set: its members as a multiset (sets are sorted) against the lookups. */
+static void ur_undo_set(struct unresolve *u, const struct psym *s)
+{
+	uint32_t *have, *want;
+	uint64_t cnt, nw = 0, j;
+
+	u->n_set++;
+	if (!ur_set_count(u, s, 4, &cnt))
+		return;
+	have = xcalloc(cnt, sizeof(*have));
+	want = xcalloc(cnt, sizeof(*want));
+	for (j = 0; j < cnt; j++)
+		have[j] = rd32(u->orig + s->off + 4 + 4 * j);
+	for (j = 0; j < u->np; j++)
+		if (!is_set(&u->ps[j]) && u->ps[j].off >= s->off + 4 &&
+		    u->ps[j].off < s->off + 4 + 4 * cnt && nw < cnt)
+			want[nw++] = u->ps[j].id;	/* slots without symbol stay 0 */
+	qsort(have, cnt, sizeof(*have), cmp_u32);
+	qsort(want, cnt, sizeof(*want), cmp_u32);
+	if (memcmp(have, want, cnt * sizeof(*have))) {
+		fprintf(stderr, "kbtf: set %s: members differ from the BTF lookup\n", s->name);
+		u->problems++;
+	}
+	free(have);
+	free(want);
+	ur_put(u, s->off, 0);
+}
+
+/* The id the symbols at set8 slot @slot stand for (all must agree). */
+static uint32_t ur_slot_id(struct unresolve *u, const struct psym *s, uint64_t slot)
+{
+	uint32_t want = 0;
+	bool have_sym = false;
+	size_t j;
+
+	for (j = 0; j < u->np; j++) {
+		if (u->ps[j].off != slot || is_set(&u->ps[j]))
+			continue;
+		if (have_sym && u->ps[j].id != want) {
+			fprintf(stderr, "kbtf: set8 %s: slot 0x%llx has symbols of IDs %u and %u\n",
+				s->name, (unsigned long long)slot, want, u->ps[j].id);
+			u->problems++;
+		}
+		want = u->ps[j].id;
+		have_sym = true;
+	}
+	return want;
+}
+
+/* A set8 slot: the flags of an unused (id, flags) pair of its id go back to it. */
+static void ur_undo_pair(struct unresolve *u, const struct psym *s, uint64_t lo, uint64_t cnt,
+			 bool *used, uint64_t slot)
+{
+	uint32_t want = ur_slot_id(u, s, slot), flags = 0;
+	bool found = false;
+	uint64_t j, pick = 0;
+
+	for (j = 0; j < cnt; j++) {
+		uint32_t pid = rd32(u->orig + lo + 8 * j), pfl = rd32(u->orig + lo + 8 * j + 4);
+
+		if (used[j] || pid != want)
+			continue;
+		if (!found) {
+			found = true;
+			pick = j;
+			flags = pfl;
+		} else if (pfl != flags) {
+			u->ambiguous++;
 			break;
 		}
 	}
-	if (!symd)
-		die("%s: no symbol table", path);
-	nsyms = ssh.sh_entsize ? ssh.sh_size / ssh.sh_entsize : 0;
-
-	ps = xcalloc(nsyms, sizeof(*ps));
-	for (i = 0; i < nsyms; i++) {
-		static const struct { const char *p; enum pkind k; } pre[] = {
-			{ "struct__", P_STRUCT }, { "union__", P_UNION },
-			{ "typedef__", P_TYPEDEF }, { "func__", P_FUNC },
-			{ "set8__", P_SET8 }, { "set__", P_SET },
-		};
-		const char *name, *rest;
-		struct psym *p = &ps[np];
-		GElf_Sym sym;
-
-		if (!gelf_getsym(symd, i, &sym) || sym.st_shndx != ids_ndx)
-			continue;
-		name = elf_strptr(e.elf, strndx, sym.st_name);
-		if (!name || strncmp(name, PFX, strlen(PFX)))
-			continue;
-		ids_section_syms++;
-		rest = name + strlen(PFX);
-		for (k = 0; k < sizeof(pre) / sizeof(pre[0]); k++)
-			if (!strncmp(rest, pre[k].p, strlen(pre[k].p)))
-				break;
-		if (k == sizeof(pre) / sizeof(pre[0])) {
-			fprintf(stderr, "kbtf: unknown symbol %s\n", name);
-			problems++;
-			continue;
-		}
-		p->kind = pre[k].k;
-		p->size = sym.st_size;
-		p->off = sym.st_value - ish.sh_addr;
-		if (p->off + 4 > size) {
-			fprintf(stderr, "kbtf: %s lies outside .BTF_ids\n", name);
-			problems++;
-			continue;
-		}
-		if (p->kind == P_SET || p->kind == P_SET8) {
-			p->name = strdup(rest + strlen(pre[k].p));
-		} else {
-			p->name = strip_unique(rest + strlen(pre[k].p));
-			if (!p->name) {
-				fprintf(stderr, "kbtf: cannot parse %s\n", name);
-				problems++;
-				continue;
-			}
-		}
-		np++;
+	if (!found) {
+		fprintf(stderr, "kbtf: set8 %s: no pair left with ID %u for slot 0x%llx\n",
+			s->name, want, (unsigned long long)slot);
+		u->problems++;
+		return;
 	}
-	qsort(ps, np, sizeof(*ps), cmp_psym_off);
+	used[pick] = true;
+	ur_put(u, slot, 0);
+	ur_put(u, slot + 4, flags);
+	u->n_pairs++;
+	if (flags)
+		u->n_flags++;
+}
 
-	/* Resolve placeholder names: first ID of that kind and name. */
-	lk = xcalloc(np, sizeof(*lk));
-	for (i = 0; i < np; i++)
-		if (ps[i].kind != P_SET && ps[i].kind != P_SET8)
-			lk[nlk++] = (struct lookup){ ps[i].kind, ps[i].name, 0 };
-	qsort(lk, nlk, sizeof(*lk), cmp_lookup);
-	for (i = 0, k = 0; i < nlk; i++)	/* unique */
-		if (!k || cmp_lookup(&lk[k - 1], &lk[i]))
-			lk[k++] = lk[i];
-	nlk = k;
+/* set8: every pair's flags back to its own symbol. */
+static void ur_undo_set8(struct unresolve *u, const struct psym *s)
+{
+	uint64_t cnt, lo = s->off + 8, slot;
+	bool *used;
 
-	btf = btf__parse_elf(path, NULL);
-	if (!btf)
-		die("%s: cannot load .BTF: %s", path, strerror(errno));
-	ntypes = btf__type_cnt(btf);
-	for (uint32_t id = 1; id < ntypes; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
-		struct lookup key, *hit;
-		enum pkind kd;
+	u->n_set8++;
+	if (!ur_set_count(u, s, 8, &cnt)) {
+		ur_put(u, s->off, 0);
+		u->covered[s->off / 4 + 1] = true;
+		return;
+	}
+	ur_put(u, s->off, 0);
+	u->covered[s->off / 4 + 1] = true;
+	used = xcalloc(cnt, sizeof(*used));
+	for (slot = lo; slot < lo + 8 * cnt; slot += 8)
+		ur_undo_pair(u, s, lo, cnt, used, slot);
+	free(used);
+}
 
-		if (btf_is_func(t))
-			kd = P_FUNC;
-		else if (btf_is_struct(t))
-			kd = P_STRUCT;
-		else if (btf_is_union(t))
-			kd = P_UNION;
-		else if (btf_is_typedef(t))
-			kd = P_TYPEDEF;
+static void ur_undo(struct unresolve *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->np; i++) {
+		const struct psym *s = &u->ps[i];
+
+		if (s->kind == P_SET)
+			ur_undo_set(u, s);
+		else if (s->kind == P_SET8)
+			ur_undo_set8(u, s);
 		else
-			continue;
-		key.kind = kd;
-		key.name = btf__name_by_offset(btf, t->name_off);
-		if (!key.name)
-			continue;
-		hit = bsearch(&key, lk, nlk, sizeof(*lk), cmp_lookup);
-		if (hit && !hit->id && kind_matches(kd, t))
-			hit->id = id;
+			ur_put(u, s->off, 0);
 	}
-	for (i = 0; i < np; i++) {
-		struct lookup key = { ps[i].kind, ps[i].name, 0 }, *hit;
+	/* words no symbol accounts for: they should be zero already */
+	for (i = 0; i < u->size / 4; i++)
+		if (!u->covered[i] && rd32(u->blob + 4 * i))
+			u->stray++;
+}
 
-		if (ps[i].kind == P_SET || ps[i].kind == P_SET8)
-			continue;
-		hit = bsearch(&key, lk, nlk, sizeof(*lk), cmp_lookup);
-		ps[i].id = hit ? hit->id : 0;
-		if (!ps[i].id)
-			unresolved++;
-	}
-	/*
-	 * The resolved section must agree with the lookup: word by word
-	 * outside sets, as a multiset inside each set (sets are sorted).
-	 */
-	for (i = 0; i < np; i++) {
-		bool in_set = false;
+/*
+ * .BTF_ids of a finished object put back as it was before resolution
+ * (ids 0, set counts 0, set8 flags kept with their own symbols), checking
+ * on the way that the resolved words agree with the object's BTF.
+ */
+static int cmd_unresolve(const char *path, const char *out)
+{
+	struct unresolve u = { .path = path };
 
-		if (ps[i].kind == P_SET || ps[i].kind == P_SET8)
-			continue;
-		for (k = 0; k < np && !in_set; k++) {
-			uint64_t body = ps[k].kind == P_SET ? 4 : 8;
-
-			if (ps[k].kind != P_SET && ps[k].kind != P_SET8)
-				continue;
-			in_set = ps[i].off >= ps[k].off + body &&
-				 ps[i].off < ps[k].off + ps[k].size;
-		}
-		if (!in_set && rd32(orig + ps[i].off) != ps[i].id) {
-			fprintf(stderr, "kbtf: %s at 0x%llx holds %u, BTF says %u\n",
-				ps[i].name, (unsigned long long)ps[i].off,
-				rd32(orig + ps[i].off), ps[i].id);
-			problems++;
-		}
-	}
-
-	/* set8: give every pair's flags back to its own symbol. */
-	covered = xcalloc(size / 4, sizeof(*covered));
-	for (i = 0; i < np; i++) {
-		struct psym *s = &ps[i];
-		uint64_t cnt, lo, hi;
-		bool *used;
-
-		if (s->kind == P_SET) {
-			uint32_t *have, *want;
-			uint64_t nw = 0, j;
-
-			n_set++;
-			cnt = s->size / 4 ? s->size / 4 - 1 : 0;
-			if (rd32(orig + s->off) != cnt) {
-				fprintf(stderr, "kbtf: set %s: count %u, symbol size says %llu\n",
-					s->name, rd32(orig + s->off), (unsigned long long)cnt);
-				problems++;
-			}
-			if (s->off + 4 + 4 * cnt > size) {
-				fprintf(stderr, "kbtf: set %s runs past the section\n", s->name);
-				problems++;
-				continue;
-			}
-			/* members as a multiset: sorted words vs sorted lookups */
-			have = xcalloc(cnt, sizeof(*have));
-			want = xcalloc(cnt, sizeof(*want));
-			for (j = 0; j < cnt; j++)
-				have[j] = rd32(orig + s->off + 4 + 4 * j);
-			for (j = 0; j < np; j++)
-				if (ps[j].kind != P_SET && ps[j].kind != P_SET8 &&
-				    ps[j].off >= s->off + 4 && ps[j].off < s->off + 4 + 4 * cnt &&
-				    nw < cnt)
-					want[nw++] = ps[j].id;	/* slots without symbol stay 0 */
-			qsort(have, cnt, sizeof(*have), cmp_u32);
-			qsort(want, cnt, sizeof(*want), cmp_u32);
-			if (memcmp(have, want, cnt * sizeof(*have))) {
-				fprintf(stderr, "kbtf: set %s: members differ from the BTF lookup\n",
-					s->name);
-				problems++;
-			}
-			free(have);
-			free(want);
-			wr32(blob + s->off, 0);
-			covered[s->off / 4] = true;
-			continue;
-		}
-		if (s->kind != P_SET8) {
-			wr32(blob + s->off, 0);
-			covered[s->off / 4] = true;
-			continue;
-		}
-		n_set8++;
-		cnt = s->size / 8 ? s->size / 8 - 1 : 0;
-		if (rd32(orig + s->off) != cnt) {
-			fprintf(stderr, "kbtf: set8 %s: count %u, symbol size says %llu\n",
-				s->name, rd32(orig + s->off), (unsigned long long)cnt);
-			problems++;
-		}
-		wr32(blob + s->off, 0);
-		covered[s->off / 4] = covered[s->off / 4 + 1] = true;
-		lo = s->off + 8;
-		hi = lo + 8 * cnt;
-		if (hi > size) {
-			fprintf(stderr, "kbtf: set8 %s runs past the section\n", s->name);
-			problems++;
-			continue;
-		}
-		used = xcalloc(cnt, sizeof(*used));
-		for (uint64_t slot = lo; slot < hi; slot += 8) {
-			uint32_t want = 0, flags = 0;
-			bool have_sym = false, found = false;
-			uint64_t j, pick = 0;
-
-			/* symbol(s) at this slot: all must agree on the ID */
-			for (j = 0; j < np; j++) {
-				if (ps[j].off != slot || ps[j].kind == P_SET || ps[j].kind == P_SET8)
-					continue;
-				if (have_sym && ps[j].id != want) {
-					fprintf(stderr, "kbtf: set8 %s: slot 0x%llx has symbols of IDs %u and %u\n",
-						s->name, (unsigned long long)slot, want, ps[j].id);
-					problems++;
-				}
-				want = ps[j].id;
-				have_sym = true;
-			}
-			for (j = 0; j < cnt; j++) {
-				uint32_t pid = rd32(orig + lo + 8 * j);
-				uint32_t pfl = rd32(orig + lo + 8 * j + 4);
-
-				if (used[j] || pid != want)
-					continue;
-				if (!found) {
-					found = true;
-					pick = j;
-					flags = pfl;
-				} else if (pfl != flags) {
-					ambiguous++;
-					break;
-				}
-			}
-			if (!found) {
-				fprintf(stderr, "kbtf: set8 %s: no pair left with ID %u for slot 0x%llx\n",
-					s->name, want, (unsigned long long)slot);
-				problems++;
-				continue;
-			}
-			used[pick] = true;
-			wr32(blob + slot, 0);
-			wr32(blob + slot + 4, flags);
-			covered[slot / 4] = covered[slot / 4 + 1] = true;
-			n_pairs++;
-			if (flags)
-				n_flags++;
-		}
-		free(used);
-	}
-
-	/* Words no symbol accounts for: they should be zero already. */
-	for (i = 0; i < size / 4; i++)
-		if (!covered[i] && rd32(blob + 4 * i))
-			stray++;
-
-	write_file(out, blob, size);
+	ur_read_section(&u);
+	ur_collect_syms(&u);
+	ur_lookup_ids(&u);
+	ur_check_slots(&u);
+	ur_undo(&u);
+	write_file(out, u.blob, u.size);
 	printf("symbols %lu, sets %lu, set8s %lu, pairs %lu (%lu with flags), "
 	       "unresolved %lu, ambiguous %lu, stray nonzero words %lu, problems %lu\n",
-	       ids_section_syms, n_set, n_set8, n_pairs, n_flags, unresolved,
-	       ambiguous, stray, problems);
-	btf__free(btf);
-	elf_close(&e);
-	return problems ? 1 : 0;
+	       u.ids_section_syms, u.n_set, u.n_set8, u.n_pairs, u.n_flags, u.unresolved,
+	       u.ambiguous, u.stray, u.problems);
+	btf__free(u.btf);
+	elf_close(&u.e);
+	return u.problems ? 1 : 0;
 }
 
 /* --------------------------------------------------------------- scan */
