@@ -63,184 +63,221 @@ def progress(t0, msg):
     print("-- [%4ds] %s" % (time.monotonic() - t0, msg), flush=True)
 
 
-def main():
-    cfg = load_config(sys.argv[1], ("module", "callgrind", "info"))
-    t0 = time.monotonic()
-    tools = {"oracle": cfg["oracle"], "btfids": cfg["btfids"]}
-    runs = int(cfg.get("runs", "5"))
-    work = cfg["work"]
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+class Bench:
+    """One benchmark run: the tools, their scratch directories, the results."""
 
-    # vmlinux: one directory per tool, outputs land next to the symlink.
-    vm_args = ["--btf", cfg["vm_btf1"], "vmlinux"]
-    for t in tools:
-        fresh_dir(os.path.join(work, "vm", t), "vmlinux", cfg["vmlinux"])
-    mods = []
-    for i, line in enumerate(cfg["module"]):
-        ko, btf1, name = line.split()
-        for t in tools:
-            fresh_dir(os.path.join(work, "mod", str(i), t), "m.ko", ko)
-        mods.append((i, name, ["--btf", btf1, "--btf_base", cfg["vmlinux"], "m.ko"]))
+    def __init__(self, cfg):
+        self.cfg = cfg
+        self.t0 = time.monotonic()
+        self.tools = {"oracle": cfg["oracle"], "btfids": cfg["btfids"]}
+        self.runs = int(cfg.get("runs", "5"))
+        self.work = cfg["work"]
+        self.vm_args = ["--btf", cfg["vm_btf1"], "vmlinux"]
+        self.mods = []
+        self.res = {t: {"vm_wall": [], "vm_cpu": [], "vm_rss": 0,
+                        "set_wall": [], "set_cpu": [], "set_rss": 0} for t in self.tools}
+        self.ir = {}
 
-    def vm_run(t):
-        return run([tools[t]] + vm_args, os.path.join(work, "vm", t))
+    def progress(self, msg):
+        progress(self.t0, msg)
 
-    def mod_run(t, i, args):
-        return run([tools[t]] + args, os.path.join(work, "mod", str(i), t))
+    def prepare(self):
+        """One directory per tool and input: outputs land next to the symlink."""
+        shutil.rmtree(self.work, ignore_errors=True)
+        os.makedirs(self.work)
+        for t in self.tools:
+            fresh_dir(os.path.join(self.work, "vm", t), "vmlinux", self.cfg["vmlinux"])
+        for i, line in enumerate(self.cfg["module"]):
+            ko, btf1, name = line.split()
+            for t in self.tools:
+                fresh_dir(os.path.join(self.work, "mod", str(i), t), "m.ko", ko)
+            self.mods.append((i, name, ["--btf", btf1, "--btf_base", self.cfg["vmlinux"],
+                                        "m.ko"]))
 
-    # Warm the page cache, check that everything runs.
-    for t in tools:
-        r = vm_run(t)
-        if r[3] != 0:
-            sys.exit("%s failed on vmlinux (exit %d)" % (t, r[3]))
-        for i, name, args in mods:
-            r = mod_run(t, i, args)
+    def vm_run(self, t):
+        return run([self.tools[t]] + self.vm_args, os.path.join(self.work, "vm", t))
+
+    def mod_run(self, t, i, args):
+        return run([self.tools[t]] + args, os.path.join(self.work, "mod", str(i), t))
+
+    def warm_up(self):
+        """Warm the page cache, check that everything runs."""
+        for t in self.tools:
+            r = self.vm_run(t)
             if r[3] != 0:
-                sys.exit("%s failed on %s (exit %d)" % (t, name, r[3]))
+                sys.exit("%s failed on vmlinux (exit %d)" % (t, r[3]))
+            for i, name, args in self.mods:
+                r = self.mod_run(t, i, args)
+                if r[3] != 0:
+                    sys.exit("%s failed on %s (exit %d)" % (t, name, r[3]))
 
-    res = {t: {"vm_wall": [], "vm_cpu": [], "vm_rss": 0,
-               "set_wall": [], "set_cpu": [], "set_rss": 0} for t in tools}
-    progress(t0, "vmlinux: %d timed runs per tool, interleaved" % runs)
-    for k in range(runs):
-        order = list(tools) if k % 2 == 0 else list(tools)[::-1]
-        for t in order:
-            wall, cpu, rss, _ = vm_run(t)
-            res[t]["vm_wall"].append(wall)
-            res[t]["vm_cpu"].append(cpu)
-            res[t]["vm_rss"] = max(res[t]["vm_rss"], rss)
-    progress(t0, "modules: %d timed runs of the %d-module set per tool, interleaved"
-             % (runs, len(mods)))
-    for k in range(runs):
-        order = list(tools) if k % 2 == 0 else list(tools)[::-1]
-        for t in order:
-            start = time.perf_counter()
-            cpu = 0.0
-            for i, name, args in mods:
-                _, c, rss, _ = mod_run(t, i, args)
-                cpu += c
-                res[t]["set_rss"] = max(res[t]["set_rss"], rss)
-            res[t]["set_wall"].append(time.perf_counter() - start)
-            res[t]["set_cpu"].append(cpu)
+    def interleaved(self):
+        """The tools' order for each timed round: alternating."""
+        for k in range(self.runs):
+            yield list(self.tools) if k % 2 == 0 else list(self.tools)[::-1]
 
-    # Sanity (not a test): the last outputs of both tools should agree.
-    def same_outputs(a, b):
-        names = sorted(n for n in os.listdir(a) if not os.path.islink(os.path.join(a, n)))
-        if names != sorted(n for n in os.listdir(b) if not os.path.islink(os.path.join(b, n))):
-            return False
-        for n in names:
-            with open(os.path.join(a, n), "rb") as fa, open(os.path.join(b, n), "rb") as fb:
-                if fa.read() != fb.read():
-                    return False
-        return True
+    def time_vmlinux(self):
+        self.progress("vmlinux: %d timed runs per tool, interleaved" % self.runs)
+        for order in self.interleaved():
+            for t in order:
+                wall, cpu, rss, _ = self.vm_run(t)
+                self.res[t]["vm_wall"].append(wall)
+                self.res[t]["vm_cpu"].append(cpu)
+                self.res[t]["vm_rss"] = max(self.res[t]["vm_rss"], rss)
 
-    vm_same = same_outputs(os.path.join(work, "vm", "oracle"), os.path.join(work, "vm", "btfids"))
-    mod_same = sum(same_outputs(os.path.join(work, "mod", str(i), "oracle"),
-                                os.path.join(work, "mod", str(i), "btfids"))
-                   for i, _, _ in mods)
+    def time_modules(self):
+        self.progress("modules: %d timed runs of the %d-module set per tool, interleaved"
+                      % (self.runs, len(self.mods)))
+        for order in self.interleaved():
+            for t in order:
+                start = time.perf_counter()
+                cpu = 0.0
+                for i, name, args in self.mods:
+                    _, c, rss, _ = self.mod_run(t, i, args)
+                    cpu += c
+                    self.res[t]["set_rss"] = max(self.res[t]["set_rss"], rss)
+                self.res[t]["set_wall"].append(time.perf_counter() - start)
+                self.res[t]["set_cpu"].append(cpu)
 
-    # Instruction counts.
-    ir = {}
-    cg_dir = os.path.join(work, "callgrind")
-    os.makedirs(cg_dir)
-    progress(t0, "callgrind: vmlinux and %s" % ", ".join(cfg["callgrind"]))
-    for t in tools:
-        ir[("vmlinux", t)] = callgrind_ir([tools[t]] + vm_args, os.path.join(work, "vm", t),
-                                          os.path.join(cg_dir, "vmlinux." + t))
-    for cname in cfg["callgrind"]:
-        for i, name, args in mods:
-            if name != cname:
-                continue
-            for t in tools:
-                ir[(name, t)] = callgrind_ir(
-                    [tools[t]] + args, os.path.join(work, "mod", str(i), t),
-                    os.path.join(cg_dir, name.replace("/", "_") + "." + t))
+    def compare_outputs(self):
+        """Sanity (not a test): the last outputs of both tools should agree."""
+        d = lambda *p: os.path.join(self.work, *p)
+        self.vm_same = same_outputs(d("vm", "oracle"), d("vm", "btfids"))
+        self.mod_same = sum(same_outputs(d("mod", str(i), "oracle"), d("mod", str(i), "btfids"))
+                            for i, _, _ in self.mods)
 
-    # Context: the stock resolve_btfids on vmlinux.
-    stock = None
-    if cfg.get("stock"):
-        progress(t0, "stock resolve_btfids: %d runs on vmlinux" % runs)
-        fresh_dir(os.path.join(work, "vm", "stock"), "vmlinux", cfg["vmlinux"])
-        sr = [run([cfg["stock"]] + vm_args, os.path.join(work, "vm", "stock"))
-              for _ in range(runs + 1)][1:]
-        stock = (statistics.median(r[0] for r in sr), statistics.median(r[1] for r in sr),
-                 max(r[2] for r in sr), max(r[3] for r in sr))
+    def count_instructions(self):
+        cg_dir = os.path.join(self.work, "callgrind")
+        os.makedirs(cg_dir)
+        self.progress("callgrind: vmlinux and %s" % ", ".join(self.cfg["callgrind"]))
+        for t in self.tools:
+            self.ir[("vmlinux", t)] = callgrind_ir(
+                [self.tools[t]] + self.vm_args, os.path.join(self.work, "vm", t),
+                os.path.join(cg_dir, "vmlinux." + t))
+        for cname in self.cfg["callgrind"]:
+            for i, name, args in self.mods:
+                if name != cname:
+                    continue
+                for t in self.tools:
+                    self.ir[(name, t)] = callgrind_ir(
+                        [self.tools[t]] + args, os.path.join(self.work, "mod", str(i), t),
+                        os.path.join(cg_dir, name.replace("/", "_") + "." + t))
 
-    # Context: one run of pahole on vmlinux.
-    progress(t0, "pahole: one run on vmlinux")
-    pdir = os.path.join(work, "pahole")
-    os.makedirs(pdir)
-    p_wall, p_cpu, p_rss, p_rc = run(
-        [cfg["pahole"]] + cfg["pahole_flags"].split()
-        + ["--btf_encode_detached=" + os.path.join(pdir, "vmlinux.BTF.1"), cfg["vmlinux"]],
-        pdir)
-    if os.path.exists(os.path.join(pdir, "vmlinux.BTF.1")):
-        same = open(os.path.join(pdir, "vmlinux.BTF.1"), "rb").read() == \
-            open(cfg["vm_btf1"], "rb").read()
-        os.unlink(os.path.join(pdir, "vmlinux.BTF.1"))
-    else:
+    def stock_context(self):
+        """The stock resolve_btfids on vmlinux: (wall, cpu, rss, worst exit) or None."""
+        if not self.cfg.get("stock"):
+            return None
+        self.progress("stock resolve_btfids: %d runs on vmlinux" % self.runs)
+        sdir = os.path.join(self.work, "vm", "stock")
+        fresh_dir(sdir, "vmlinux", self.cfg["vmlinux"])
+        sr = [run([self.cfg["stock"]] + self.vm_args, sdir) for _ in range(self.runs + 1)][1:]
+        return (statistics.median(r[0] for r in sr), statistics.median(r[1] for r in sr),
+                max(r[2] for r in sr), max(r[3] for r in sr))
+
+    def pahole_context(self):
+        """One run of pahole on vmlinux: (wall, cpu, rss, exit, same output as cached)."""
+        self.progress("pahole: one run on vmlinux")
+        pdir = os.path.join(self.work, "pahole")
+        out = os.path.join(pdir, "vmlinux.BTF.1")
+        os.makedirs(pdir)
+        r = run([self.cfg["pahole"]] + self.cfg["pahole_flags"].split()
+                + ["--btf_encode_detached=" + out, self.cfg["vmlinux"]], pdir)
         same = False
+        if os.path.exists(out):
+            same = open(out, "rb").read() == open(self.cfg["vm_btf1"], "rb").read()
+            os.unlink(out)
+        return r + (same,)
 
-    # Report.
-    med = statistics.median
-    mib = lambda kib: kib / 1024.0
+    def report(self, stock, pahole):
+        cfg, runs, ir = self.cfg, self.runs, self.ir
+        med = statistics.median
+        o, b = self.res["oracle"], self.res["btfids"]
+        p_wall, p_cpu, p_rss, p_rc, same = pahole
+        nset = "%d modules, split" % len(self.mods)
+        lines = [
+            "# btfids vs resolve_btfids (Linux 7.2) on a real kernel",
+            "",
+        ] + ["- " + s for s in cfg["info"]] + [
+            "- wall and CPU: median of %d runs per tool (runs interleaved, after one"
+            " warm-up run); CPU is user+sys from wait4(); peak RSS is the maximum" % runs,
+            "  ru_maxrss over all runs (for the module set: over all modules).",
+            "- module set: the same modules as tests/kernel/run.sh, each resolved as"
+            " `--btf M.BTF.1 --btf_base vmlinux M.ko`, one process per module, run"
+            " back to back.",
+            "",
+            "| input | metric | oracle | btfids | btfids/oracle |",
+            "|---|---|---:|---:|---:|",
+            row("vmlinux", "wall (s)", med(o["vm_wall"]), med(b["vm_wall"]), "%.3f"),
+            row("vmlinux", "CPU (s)", med(o["vm_cpu"]), med(b["vm_cpu"]), "%.3f"),
+            row("vmlinux", "peak RSS (MiB)", mib(o["vm_rss"]), mib(b["vm_rss"]), "%.1f"),
+            row("vmlinux", "instructions (callgrind Ir)", ir[("vmlinux", "oracle")],
+                ir[("vmlinux", "btfids")], "%d"),
+            row(nset, "wall of the set (s)", med(o["set_wall"]), med(b["set_wall"]), "%.3f"),
+            row(nset, "CPU of the set (s)", med(o["set_cpu"]), med(b["set_cpu"]), "%.3f"),
+            row(nset, "peak RSS (MiB)", mib(o["set_rss"]), mib(b["set_rss"]), "%.1f"),
+        ]
+        for cname in cfg["callgrind"]:
+            if (cname, "oracle") in ir:
+                lines.append(row(cname + " (split)", "instructions (callgrind Ir)",
+                                 ir[(cname, "oracle")], ir[(cname, "btfids")], "%d"))
+        lines += [
+            "",
+            "Context, stock pahole %s on the same vmlinux (one run, `%s`): wall %.2f s,"
+            " CPU %.2f s, peak RSS %.1f MiB, exit %d; output %s the cached vmlinux.BTF.1."
+            % (cfg.get("pahole_version", "?"), cfg["pahole_flags"], p_wall, p_cpu,
+               mib(p_rss), p_rc, "identical to" if same else "DIFFERENT from"),
+            "The resolve step (oracle) costs %.1f%% of pahole's wall time and %.1f%% of"
+            " its peak RSS on vmlinux."
+            % (100 * med(o["vm_wall"]) / p_wall, 100 * o["vm_rss"] / p_rss),
+        ]
+        if stock:
+            lines.append(
+                "Stock resolve_btfids (kernel tree build, libbpf 1.8-dev) on vmlinux: wall %.3f s,"
+                " CPU %.3f s, peak RSS %.1f MiB (median of %d runs, worst exit %d)."
+                % (stock[0], stock[1], mib(stock[2]), runs, stock[3]))
+        lines += [
+            "",
+            "Outputs of the last timed run: vmlinux %s, modules %d/%d identical."
+            % ("identical" if self.vm_same else "DIFFERENT", self.mod_same, len(self.mods)),
+        ]
+        return "\n".join(lines) + "\n"
 
-    def row(inp, metric, o, b, fmt):
-        ratio = "%.2f" % (b / o) if o else "n/a"
-        return "| %s | %s | %s | %s | %s |" % (inp, metric, fmt % o, fmt % b, ratio)
 
-    o, b = res["oracle"], res["btfids"]
-    nset = "%d modules, split" % len(mods)
-    lines = [
-        "# btfids vs resolve_btfids (Linux 7.2) on a real kernel",
-        "",
-    ] + ["- " + s for s in cfg["info"]] + [
-        "- wall and CPU: median of %d runs per tool (runs interleaved, after one"
-        " warm-up run); CPU is user+sys from wait4(); peak RSS is the maximum" % runs,
-        "  ru_maxrss over all runs (for the module set: over all modules).",
-        "- module set: the same modules as tests/kernel/run.sh, each resolved as"
-        " `--btf M.BTF.1 --btf_base vmlinux M.ko`, one process per module, run"
-        " back to back.",
-        "",
-        "| input | metric | oracle | btfids | btfids/oracle |",
-        "|---|---|---:|---:|---:|",
-        row("vmlinux", "wall (s)", med(o["vm_wall"]), med(b["vm_wall"]), "%.3f"),
-        row("vmlinux", "CPU (s)", med(o["vm_cpu"]), med(b["vm_cpu"]), "%.3f"),
-        row("vmlinux", "peak RSS (MiB)", mib(o["vm_rss"]), mib(b["vm_rss"]), "%.1f"),
-        row("vmlinux", "instructions (callgrind Ir)", ir[("vmlinux", "oracle")],
-            ir[("vmlinux", "btfids")], "%d"),
-        row(nset, "wall of the set (s)", med(o["set_wall"]), med(b["set_wall"]), "%.3f"),
-        row(nset, "CPU of the set (s)", med(o["set_cpu"]), med(b["set_cpu"]), "%.3f"),
-        row(nset, "peak RSS (MiB)", mib(o["set_rss"]), mib(b["set_rss"]), "%.1f"),
-    ]
-    for cname in cfg["callgrind"]:
-        if (cname, "oracle") in ir:
-            lines.append(row(cname + " (split)", "instructions (callgrind Ir)",
-                             ir[(cname, "oracle")], ir[(cname, "btfids")], "%d"))
-    lines += [
-        "",
-        "Context, stock pahole %s on the same vmlinux (one run, `%s`): wall %.2f s,"
-        " CPU %.2f s, peak RSS %.1f MiB, exit %d; output %s the cached vmlinux.BTF.1."
-        % (cfg.get("pahole_version", "?"), cfg["pahole_flags"], p_wall, p_cpu,
-           mib(p_rss), p_rc, "identical to" if same else "DIFFERENT from"),
-        "The resolve step (oracle) costs %.1f%% of pahole's wall time and %.1f%% of"
-        " its peak RSS on vmlinux."
-        % (100 * med(o["vm_wall"]) / p_wall, 100 * o["vm_rss"] / p_rss),
-    ]
-    if stock:
-        lines.append(
-            "Stock resolve_btfids (kernel tree build, libbpf 1.8-dev) on vmlinux: wall %.3f s,"
-            " CPU %.3f s, peak RSS %.1f MiB (median of %d runs, worst exit %d)."
-            % (stock[0], stock[1], mib(stock[2]), runs, stock[3]))
-    lines += [
-        "",
-        "Outputs of the last timed run: vmlinux %s, modules %d/%d identical."
-        % ("identical" if vm_same else "DIFFERENT", mod_same, len(mods)),
-    ]
-    text = "\n".join(lines) + "\n"
-    with open(cfg["out"], "w") as f:
+def same_outputs(a, b):
+    """Do directories @a and @b hold the same files (symlinks aside), byte for byte?"""
+    names = sorted(n for n in os.listdir(a) if not os.path.islink(os.path.join(a, n)))
+    if names != sorted(n for n in os.listdir(b) if not os.path.islink(os.path.join(b, n))):
+        return False
+    for n in names:
+        with open(os.path.join(a, n), "rb") as fa, open(os.path.join(b, n), "rb") as fb:
+            if fa.read() != fb.read():
+                return False
+    return True
+
+
+def mib(kib):
+    return kib / 1024.0
+
+
+def row(inp, metric, o, b, fmt):
+    ratio = "%.2f" % (b / o) if o else "n/a"
+    return "| %s | %s | %s | %s | %s |" % (inp, metric, fmt % o, fmt % b, ratio)
+
+
+def main():
+    bench = Bench(load_config(sys.argv[1], ("module", "callgrind", "info")))
+    bench.prepare()
+    bench.warm_up()
+    bench.time_vmlinux()
+    bench.time_modules()
+    bench.compare_outputs()
+    bench.count_instructions()
+    stock = bench.stock_context()
+    pahole = bench.pahole_context()
+    text = bench.report(stock, pahole)
+    with open(bench.cfg["out"], "w") as f:
         f.write(text)
-    progress(t0, "done")
+    bench.progress("done")
     sys.stdout.write(text)
 
 
