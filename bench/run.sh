@@ -12,8 +12,8 @@
 #   - for context: one run of stock pahole on vmlinux, and the stock
 #     build of resolve_btfids (build/oracle-tree) on vmlinux
 # The markdown table goes to stdout and to build/bench/results.md.
-# Inputs come from tests/kernel/lib.sh (cached under build/kernel/).
-# Environment: RUNS (default 5), and those of tests/kernel/lib.sh.
+# Inputs come from scripts/lib/kernel-inputs.sh (cached under build/kernel/).
+# Environment: RUNS (default 5), and those of scripts/lib/kernel-inputs.sh.
 set -u
 set -o pipefail
 
@@ -22,8 +22,8 @@ progress() { printf -- '-- [%4ds] %s\n' $((SECONDS - T0)) "$*"; }
 die() { echo "bench: $*" >&2; exit 1; }
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=tests/kernel/lib.sh
-. "$HERE/../tests/kernel/lib.sh"
+# shellcheck source=scripts/lib/kernel-inputs.sh
+. "$HERE/../scripts/lib/kernel-inputs.sh"
 OUTDIR=$B/bench
 RUNS=${RUNS:-5}
 command -v valgrind >/dev/null || die "valgrind is needed"

@@ -4,7 +4,7 @@
 # bench/kernel/run.sh - the BTF phase of a whole distribution kernel
 # (benchmark, not a test): every module of Debian's 7.2 (KERNEL=7.3: 7.3) cloud kernel that
 # has a debug counterpart, joined with its DWARF by eu-unstrip as
-# tests/kernel/lib.sh does, split on vmlinux, finished
+# scripts/lib/kernel-inputs.sh does, split on vmlinux, finished
 #   two-step  by the patched pahole without a plugin (X.BTF.1), then
 #             the release's resolve_btfids --btf X.BTF.1 -b vmlinux X
 #   single    by the patched pahole with --btf_plugin (X.BTF, X.BTF_ids)
@@ -28,8 +28,8 @@ progress() { printf -- '-- [%4ds] %s\n' $((SECONDS - T0)) "$*"; }
 die() { echo "bench/kernel: $*" >&2; exit 1; }
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=tests/kernel/lib.sh
-. "$HERE/../../tests/kernel/lib.sh"
+# shellcheck source=scripts/lib/kernel-inputs.sh
+. "$HERE/../../scripts/lib/kernel-inputs.sh"
 
 PAHOLE_PATCHED=${PAHOLE_PATCHED:-$B/pahole/pahole}
 PLUGIN=${PLUGIN:-$B/btfids.so}

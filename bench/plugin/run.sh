@@ -7,7 +7,7 @@
 #   two-step  the patched pahole (PAHOLE_PATCHED) without a plugin, then
 #             Linux 7.2 resolve_btfids (build/oracle/resolve_btfids)
 #   single    the patched pahole with --btf_plugin=build/btfids.so
-# on vmlinux (medians of VM_RUNS=3 rounds) and on tests/kernel/lib.sh's
+# on vmlinux (medians of VM_RUNS=3 rounds) and on scripts/lib/kernel-inputs.sh's
 # module set, split on vmlinux (medians of MOD_RUNS=5 rounds over all the
 # modules), with the kernel's pahole flags (-J -j2 --btf_features=...
 # --lang_exclude=rust).  CPU time (user+sys) and peak RSS come from wait4().
@@ -16,7 +16,7 @@
 #
 # Environment: PAHOLE_PATCHED, PAHOLE_STOCK (both required; the same pahole
 # version with and without dwarves-patches/), PLUGIN, VM_RUNS, MOD_RUNS,
-# FEATURES, and those of tests/kernel/lib.sh.
+# FEATURES, and those of scripts/lib/kernel-inputs.sh.
 set -u
 set -o pipefail
 
@@ -34,8 +34,8 @@ for v in PAHOLE_PATCHED PAHOLE_STOCK; do
 done
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=tests/kernel/lib.sh
-. "$HERE/../../tests/kernel/lib.sh"
+# shellcheck source=scripts/lib/kernel-inputs.sh
+. "$HERE/../../scripts/lib/kernel-inputs.sh"
 
 PLUGIN=${PLUGIN:-$B/btfids.so}
 case $PLUGIN in /*) ;; *) PLUGIN=$PWD/$PLUGIN ;; esac

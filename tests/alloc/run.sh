@@ -202,8 +202,8 @@ BTFIDS_KERNEL=$H_KERNEL
 if [ -n "${BTFIDS_FULL:-}" ]; then
 	die() { h_fail setup "$*"; summary; exit 1; }
 	progress() { :; }
-	# shellcheck source=tests/kernel/lib.sh
-	. "$TOP/tests/kernel/lib.sh"
+	# shellcheck source=scripts/lib/kernel-inputs.sh
+	. "$TOP/scripts/lib/kernel-inputs.sh"
 	kernel_prepare >/dev/null
 	rel=$(awk '$5 > 0 { print $1; exit }' "$SEL")
 	module_prepare "$rel" >/dev/null || die "cannot prepare $rel"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `btfids dump` on Debian's shipped 7.2 cloud kernel (inputs from
-# tests/kernel/lib.sh): vmlinux as shipped, and every module with .BTF_ids
+# scripts/lib/kernel-inputs.sh): vmlinux as shipped, and every module with .BTF_ids
 # as shipped (stripped, its .BTF split on vmlinux, -b vmlinux). Each dump
 # must succeed and check.py's "shipped" checks hold: every resolved slot
 # names a type of its placeholder's kind and name, sets sorted within
@@ -17,8 +17,8 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=tests/lib/harness.sh
 . "$TOP/tests/lib/harness.sh"
 die() { h_fail setup "$*"; h_end; exit 1; }
-# shellcheck source=tests/kernel/lib.sh
-. "$TOP/tests/kernel/lib.sh"
+# shellcheck source=scripts/lib/kernel-inputs.sh
+. "$TOP/scripts/lib/kernel-inputs.sh"
 PYTHON=${PYTHON:-python3}
 W=$B/tests/dump-kernel
 h_begin dump-kernel "$W"

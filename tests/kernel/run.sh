@@ -17,14 +17,14 @@
 # Each case prints "ok CASE" or "FAIL CASE: why"; the last line is
 # "N passed, N failed". Lines starting with "--" are progress, lines
 # starting with "info" are observations that are not failures.
-# Inputs are prepared by tests/kernel/lib.sh (which also lists the
+# Inputs are prepared by scripts/lib/kernel-inputs.sh (which also lists the
 # environment variables) and cached under build/kernel/; per-run outputs
 # go to build/kernel/test (kept for inspection, replaced by the next run).
 set -u
 set -o pipefail
 
-# shellcheck source=tests/kernel/lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/lib/kernel-inputs.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/kernel-inputs.sh"
 # shellcheck source=tests/lib/harness.sh
 . "$TOP/tests/lib/harness.sh"
 # real objects name their release (linux_banner, .modinfo vermagic)

@@ -3,7 +3,7 @@
 #
 # tests/plugin/kernel.sh - the btfids pahole plugin against the kernel's
 # two steps on Debian's 7.2 or 7.3 cloud kernel (KERNEL, REPRODUCIBLE:
-# tests/kernel/lib.sh; heavy: a few minutes).
+# scripts/lib/kernel-inputs.sh; heavy: a few minutes).
 #
 #   single run  PAHOLE_PATCHED FLAGS [--btf_base vmlinux]
 #                   [--btf_features=distilled_base] --btf_plugin=PLUGIN
@@ -22,24 +22,24 @@
 #                    -j2 one (on vmlinux-pre when there is one)
 #   vmlinux-pre      the copy whose .BTF_ids tests/kernel/run.sh put back in
 #                    its pre-resolution state (if that run left it behind)
-#   mod:M:split      each module of tests/kernel/lib.sh's selection, on vmlinux
+#   mod:M:split      each module of scripts/lib/kernel-inputs.sh's selection, on vmlinux
 #   mod:M:distill    the same with a distilled base
-# The inputs (packages, recombined modules) are those of tests/kernel/lib.sh,
+# The inputs (packages, recombined modules) are those of scripts/lib/kernel-inputs.sh,
 # cached under build/kernel/; outputs of this run go to build/kernel/plugin
 # (kept for inspection, replaced by the next run).
 #
 # Needs PAHOLE_PATCHED (a pahole with dwarves-patches/ applied); without it
 # the run is skipped with its reason and exits 0.  Environment also:
 # PLUGIN (default build/btfids.so), MIN_MODULES (default 30), FEATURES, and
-# those of tests/kernel/lib.sh (ORACLE, KVER, ...).
+# those of scripts/lib/kernel-inputs.sh (ORACLE, KVER, ...).
 # Output: "ok CASE", "FAIL CASE: why", "skip CASE: why", progress lines
 # "-- ...", last line "plugin-kernel: N passed, N failed[, N skipped]".
 set -u
 set -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=tests/kernel/lib.sh
-. "$HERE/../kernel/lib.sh"
+# shellcheck source=scripts/lib/kernel-inputs.sh
+. "$HERE/../../scripts/lib/kernel-inputs.sh"
 # shellcheck source=tests/lib/harness.sh
 . "$TOP/tests/lib/harness.sh"
 # real objects name their release (linux_banner, .modinfo vermagic)

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# Shared by tests/kernel/run.sh and bench/run.sh (sourced): the real
+# scripts/lib/kernel-inputs.sh - shared by the real-kernel tests (tests/kernel,
+# tests/plugin/kernel.sh, ...) and the benchmarks (bench/) (sourced): the real
 # kernel inputs, made once and cached under build/kernel/.
 #
 # The sourcing script defines die() (and progress(), unless it uses the
