@@ -59,8 +59,7 @@ static void json_flags(struct json *j, __u32 v, flag_name_fn name_of)
 	__u32 unknown = 0, bit;
 	char hex[16];
 
-	json_name(j, "flags");
-	json_uint(j, v);
+	json_member_uint(j, "flags", v);
 	json_name(j, "flag_names");
 	json_array_start(j);
 	for (bit = 0; bit < 32; bit++) {
@@ -86,10 +85,8 @@ static void json_named(struct json *j, const struct btfids_named *n)
 		return;
 	}
 	json_object_start(j);
-	json_name(j, "kind");
-	json_string(j, n->kind);
-	json_name(j, "name");
-	json_string(j, n->name);
+	json_member_string(j, "kind", n->kind);
+	json_member_string(j, "name", n->name);
 	json_object_end(j);
 }
 
@@ -123,25 +120,20 @@ static void dump_slot(struct dump *d, __u32 i, __u32 j)
 		return;
 	}
 	json_object_start(d->j);
-	json_name(d->j, "offset");
-	json_uint(d->j, s->off);
+	json_member_uint(d->j, "offset", s->off);
 	json_name(d->j, "symbols");
 	json_array_start(d->j);
 	for (k = i; k < j; k++) {
 		t = btfids_object__slot(d->o, k);
 		json_object_start(d->j);
-		json_name(d->j, "kind");
-		json_string(d->j, t->ns);
-		json_name(d->j, "name");
-		json_string(d->j, t->name);
+		json_member_string(d->j, "kind", t->ns);
+		json_member_string(d->j, "name", t->name);
 		json_object_end(d->j);
 	}
 	json_array_end(d->j);
-	json_name(d->j, "value");
-	json_uint(d->j, v);
+	json_member_uint(d->j, "value", v);
 	json_named(d->j, &n);
-	json_name(d->j, "status");
-	json_string(d->j, st);
+	json_member_string(d->j, "status", st);
 	json_object_end(d->j);
 }
 
@@ -167,10 +159,8 @@ static void dump_entry(struct dump *d, const struct btfids_set *g, __u32 e)
 		return;
 	}
 	json_object_start(d->j);
-	json_name(d->j, "offset");
-	json_uint(d->j, off);
-	json_name(d->j, "value");
-	json_uint(d->j, v);
+	json_member_uint(d->j, "offset", off);
+	json_member_uint(d->j, "value", v);
 	json_named(d->j, &n);
 	if (g->set8)
 		json_flags(d->j, fl, btfids__kf_flag_name);
@@ -192,16 +182,11 @@ static void dump_set_head(struct dump *d, const struct btfids_set *g, __u32 cnt,
 		return;
 	}
 	json_object_start(d->j);
-	json_name(d->j, "offset");
-	json_uint(d->j, g->off);
-	json_name(d->j, "kind");
-	json_string(d->j, kind);
-	json_name(d->j, "name");
-	json_string(d->j, g->name);
-	json_name(d->j, "count");
-	json_uint(d->j, cnt);
-	json_name(d->j, "room");
-	json_uint(d->j, g->room);
+	json_member_uint(d->j, "offset", g->off);
+	json_member_string(d->j, "kind", kind);
+	json_member_string(d->j, "name", g->name);
+	json_member_uint(d->j, "count", cnt);
+	json_member_uint(d->j, "room", g->room);
 	if (g->set8)
 		json_flags(d->j, flags, btfids__set8_flag_name);
 	json_name(d->j, "entries");
@@ -238,12 +223,9 @@ static void dump_head(struct dump *d)
 		return;
 	}
 	json_object_start(d->j);
-	json_name(d->j, "object");
-	json_string(d->j, path);
-	json_name(d->j, "size");
-	json_uint(d->j, size);
-	json_name(d->j, "btf");
-	json_bool(d->j, d->has_btf);
+	json_member_string(d->j, "object", path);
+	json_member_uint(d->j, "size", size);
+	json_member_bool(d->j, "btf", d->has_btf);
 }
 
 static void dump_all(struct dump *d)

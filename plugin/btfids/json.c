@@ -127,3 +127,21 @@ void json_null(struct json *j)
 	item(j);
 	fputs("null", j->f);
 }
+
+void json_member_string(struct json *j, const char *name, const char *s)
+{
+	json_name(j, name);
+	json_string(j, s);
+}
+
+void json_member_uint(struct json *j, const char *name, unsigned long long v)
+{
+	json_name(j, name);
+	json_uint(j, v);
+}
+
+void json_member_bool(struct json *j, const char *name, bool v)
+{
+	json_name(j, name);
+	json_bool(j, v);
+}

@@ -35,4 +35,9 @@ void json_uint(struct json *j, unsigned long long v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 
+/* A member: its name and value in one call. */
+void json_member_string(struct json *j, const char *name, const char *s);
+void json_member_uint(struct json *j, const char *name, unsigned long long v);
+void json_member_bool(struct json *j, const char *name, bool v);
+
 #endif /* __BTFIDS_JSON_H */
