@@ -149,8 +149,13 @@ paholes:
 	else echo "pahole: no dwarves source at $(DWARVES_SRC) (set DWARVES_SRC): plugin suites will be skipped"; fi
 	@if [ -e '$(DWARVES_131)' ]; then $(MAKE) --no-print-directory pahole-1.31; fi
 
-example: bootstrap
-	@$(MAKE) --no-print-directory all paholes
+# only what the example runs: libbpf, Linux 7.2's resolve_btfids to compare
+# with, sid's pahole (without a dwarves source), the patched pahole
+example:
+	@bash $(TOP)/scripts/bootstrap.sh packages apt libbpf ksrc oracle-tree oracle pahole
+	@$(MAKE) --no-print-directory all
+	@if [ -e '$(DWARVES_SRC)' ]; then $(MAKE) --no-print-directory pahole; \
+	else echo "pahole: no dwarves source at $(DWARVES_SRC) (set DWARVES_SRC): the example uses sid's pahole"; fi
 	@bash $(TOP)/scripts/example.sh
 
 check: bootstrap
