@@ -490,9 +490,36 @@ int btfids__write(struct btfids *b, const char *prefix)
 	char *btf_path;
 	int err;
 
-	if (asprintf(&btf_path, "%s%s", prefix, btfids__output_suffix(BTFIDS_OUT_BTF)) < 0)
+	if (asprintf(&btf_path, "%s%s", prefix, btfids_output_suffix(BTFIDS_OUT_BTF)) < 0)
 		return btfids_failed(&b->log, before, prefix, -ENOMEM);
 	err = btfids__write_named(b, btf_path);
 	free(btf_path);
 	return err;
+}
+
+/* --- public calls that wrap one stage's --- */
+
+const char *btfids__output_suffix(enum btfids_output which)
+{
+	return btfids_output_suffix(which);
+}
+
+int btfids__patch_elf(const char *elf_path, const char *blob_path, const struct btfids_opts *opts)
+{
+	struct btfids_log lg = { .opts = opts };
+
+	return btfids_patch_elf(&lg, elf_path, blob_path);
+}
+
+int btfids__error(const struct btfids_opts *opts, const char *file, const char *fmt, ...)
+{
+	struct btfids_log lg = { .opts = opts };
+	char msg[1024];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+	btfids_error(&lg, file, "%s", msg);
+	return -EINVAL;
 }

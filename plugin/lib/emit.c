@@ -27,7 +27,7 @@ static const char *const output_suffix[BTFIDS_OUT_NR] = {
 	[BTFIDS_OUT_BTF_IDS]	= ".BTF_ids",
 };
 
-const char *btfids__output_suffix(enum btfids_output which)
+const char *btfids_output_suffix(enum btfids_output which)
 {
 	return which < BTFIDS_OUT_NR ? output_suffix[which] : NULL;
 }
@@ -97,23 +97,21 @@ static int find_ids_section(struct btfids_log *lg, const char *path, void *img, 
 	return err;
 }
 
-int btfids__patch_elf(const char *elf_path, const char *blob_path,
-		      const struct btfids_opts *opts)
+int btfids_patch_elf(struct btfids_log *lg, const char *elf_path, const char *blob_path)
 {
-	struct btfids_log lg = { .opts = opts };
 	struct btfids_file_out out = { .path = elf_path };
 	void *img = NULL, *blob = NULL;
 	size_t img_size, blob_size, off, len;
 	struct stat st;
 	int err;
 
-	err = btfids_read_file(&lg, elf_path, &img, &img_size);
+	err = btfids_read_file(lg, elf_path, &img, &img_size);
 	if (!err)
-		err = btfids_read_file(&lg, blob_path, &blob, &blob_size);
+		err = btfids_read_file(lg, blob_path, &blob, &blob_size);
 	if (!err)
-		err = find_ids_section(&lg, elf_path, img, img_size, &off, &len);
+		err = find_ids_section(lg, elf_path, img, img_size, &off, &len);
 	if (!err && len != blob_size) {
-		btfids_error(&lg, elf_path, "section %s is %zu bytes, %s is %zu bytes",
+		btfids_error(lg, elf_path, "section %s is %zu bytes, %s is %zu bytes",
 			     BTF_IDS_SECTION, len, blob_path, blob_size);
 		err = -EINVAL;
 	}
@@ -124,9 +122,9 @@ int btfids__patch_elf(const char *elf_path, const char *blob_path,
 		out.data = img;
 		out.size = img_size;
 		out.mode = st.st_mode & 07777;
-		err = btfids_write_set(&lg, &out, 1);
+		err = btfids_write_set(lg, &out, 1);
 	}
 	free(blob);
 	free(img);
-	return btfids_failed(&lg, 0, elf_path, err);
+	return btfids_failed(lg, 0, elf_path, err);
 }

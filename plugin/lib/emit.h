@@ -2,7 +2,8 @@
 /*
  * emit.h - stage 6: output bytes and names. The .BTF_ids words go back to
  * the target's byte order; the outputs of a run are named after the final
- * BTF's file. Also --patch_btfids (btfids.h: btfids__patch_elf()).
+ * BTF's file. Also --patch_btfids (btfids.h: btfids__patch_elf(), in
+ * driver.c with the rest of the public calls).
  */
 #ifndef __BTFIDS_EMIT_H
 #define __BTFIDS_EMIT_H
@@ -12,6 +13,12 @@
 #include <linux/types.h>
 
 #include "btfids.h"
+#include "log.h"
+
+/* ".BTF", ".BTF.base", ".BTF_ids"; NULL for no output */
+const char *btfids_output_suffix(enum btfids_output which);
+/* --patch_btfids: @blob_path's bytes into @elf_path's .BTF_ids, atomically */
+int btfids_patch_elf(struct btfids_log *lg, const char *elf_path, const char *blob_path);
 
 /* @size bytes of host-order words, in the target's order (@swap), new. */
 int btfids_emit_ids(const __u32 *words, size_t size, bool swap, void **out);

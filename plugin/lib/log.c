@@ -74,19 +74,6 @@ void btfids_error(struct btfids_log *lg, const char *file, const char *fmt, ...)
 	lg->nr_errors++;
 }
 
-int btfids__error(const struct btfids_opts *opts, const char *file, const char *fmt, ...)
-{
-	struct btfids_log lg = { .opts = opts };
-	char msg[1024];
-	va_list args;
-
-	va_start(args, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, args);
-	va_end(args);
-	btfids_error(&lg, file, "%s", msg);
-	return -EINVAL;
-}
-
 int btfids_failed(struct btfids_log *lg, unsigned int before, const char *file, int err)
 {
 	if (err < 0 && lg->nr_errors == before)
