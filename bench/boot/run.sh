@@ -3,7 +3,8 @@
 #
 # bench/boot/run.sh - `make bench-boot` (a benchmark, not a test): the BTF
 # steps of the check-boot kernel build, Linux 7.2's two steps against the
-# single pahole run, on the object tree tests/boot/run.sh left behind.
+# single pahole run, on the object tree `make check-boot` left behind
+# (scripts/lib/boot-tree.sh).
 #
 # ROUNDS times (default 3), alternately: the tree's scripts as shipped, then
 # with scripts/kernel's patch, each followed by `make bzImage modules` in
@@ -15,12 +16,12 @@
 # modules' summed, vmlinux's peak RSS, and the wall time of the rebuild;
 # the table also goes to build/bench/boot.md.
 #
-# Environment: ROUNDS, JOBS, and those of tests/boot/run.sh.
+# Environment: ROUNDS, JOBS, and those of scripts/lib/boot-tree.sh.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=tests/boot/run.sh
-. "$HERE/../../tests/boot/run.sh"
+# shellcheck source=scripts/lib/boot-tree.sh
+. "$HERE/../../scripts/lib/boot-tree.sh"
 ROUNDS=${ROUNDS:-3}
 OUTDIR=$B/bench
 LOGDIR=$OUTDIR/boot
