@@ -937,12 +937,12 @@ static void dd_check(struct dd_case *d, const char *name, const char *why_want, 
 	memset(d, 0, sizeof(*d));
 }
 
-static void test_dedup_fast(void)
+/* an added prototype equal to an earlier one collapses into it */
+static void dd_into_earlier(void)
 {
 	struct dd_case d = {};
-	int i, f, g, e, x, p0, t;
+	int i, f, e, x, p0;
 
-	/* an added prototype equal to an earlier one collapses into it */
 	d.btf = btf__new_empty();
 	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
 	e = add_proto1(d.btf, i, "a");
@@ -953,21 +953,33 @@ static void test_dedup_fast(void)
 	dd_set_proto(&d, f, x);
 	btf__add_decl_tag(d.btf, "bpf_kfunc", f, -1);
 	dd_check(&d, "fast dedup: into an earlier type", NULL, e < x ? 6 : 0);
+}
 
-	/* equal to a later one libbpf meets after it: that one collapses */
+/* equal to a later one libbpf meets after it: that one collapses */
+static void dd_later_collapses(void)
+{
+	struct dd_case d = {};
+	int i, f, e, x, p0;
+
 	d.btf = btf__new_empty();
 	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
 	p0 = add_proto2(d.btf, i);
 	f = btf__add_func(d.btf, "f", BTF_FUNC_GLOBAL, p0);
 	e = add_proto1(d.btf, i, "a");
-	g = btf__add_func(d.btf, "g", BTF_FUNC_GLOBAL, e);
+	btf__add_func(d.btf, "g", BTF_FUNC_GLOBAL, e);
 	btf__add_ptr(d.btf, e);
 	dd_clean(&d);
 	x = add_proto1(d.btf, i, "a");
 	dd_set_proto(&d, f, x);
 	dd_check(&d, "fast dedup: a later type collapses into it", NULL, 7);
+}
 
-	/* the later one is met first through a lower referrer (a decl tag) */
+/* the later one is met first through a lower referrer (a decl tag) */
+static void dd_through_referrer(void)
+{
+	struct dd_case d = {};
+	int i, f, g, e, x, p0, t;
+
 	d.btf = btf__new_empty();
 	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
 	t = btf__add_decl_tag(d.btf, "tag", i + 4, -1);		/* on g, below */
@@ -980,8 +992,14 @@ static void test_dedup_fast(void)
 	x = add_proto1(d.btf, i, "a");
 	dd_set_proto(&d, f, x);
 	dd_check(&d, "fast dedup: met first through a referrer", NULL, 7);
+}
 
-	/* two equal added types, an attribute and pointers to it */
+/* two equal added types, an attribute and pointers to it */
+static void dd_equal_added(void)
+{
+	struct dd_case d = {};
+	int i, f, g, x, p0, t;
+
 	d.btf = btf__new_empty();
 	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
 	p0 = btf__add_func_proto(d.btf, i);
@@ -998,8 +1016,14 @@ static void test_dedup_fast(void)
 	btf__add_func_param(d.btf, "p", i);
 	dd_set_proto(&d, g, x);
 	dd_check(&d, "fast dedup: equal added types", NULL, 8);
+}
 
-	/* a changed FUNC equal to another FUNC: btf__dedup() decides */
+/* a changed FUNC equal to another FUNC: btf__dedup() decides */
+static void dd_changed_func(void)
+{
+	struct dd_case d = {};
+	int i, f, e, p0;
+
 	d.btf = btf__new_empty();
 	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
 	p0 = add_proto2(d.btf, i);
@@ -1009,8 +1033,14 @@ static void test_dedup_fast(void)
 	dd_clean(&d);
 	dd_set_proto(&d, f, e);
 	dd_check(&d, "fast dedup: a changed FUNC equals another", "equals another FUNC", 0);
+}
 
-	/* split: an added prototype equal to the base's collapses into it */
+/* split: an added prototype equal to the base's collapses into it */
+static void dd_into_base(void)
+{
+	struct dd_case d = {};
+	int i, f, x, p0;
+
 	d.base = btf__new_empty();
 	i = btf__add_int(d.base, "int", 4, BTF_INT_SIGNED);
 	add_proto1(d.base, i, "a");
@@ -1024,15 +1054,27 @@ static void test_dedup_fast(void)
 	dd_set_proto(&d, f, x);
 	btf__add_decl_tag(d.btf, "bpf_kfunc", f, -1);
 	dd_check(&d, "fast dedup: into the base", NULL, 7);
+}
 
-	/* nothing added: the strings alone, laid out again */
+/* nothing added: the strings alone, laid out again */
+static void dd_nothing_added(void)
+{
+	struct dd_case d = {};
+	int i;
+
 	d.btf = btf__new_empty();
 	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
 	btf__add_typedef(d.btf, "zzz", i);
 	dd_clean(&d);
 	dd_check(&d, "fast dedup: nothing added", NULL, 3);
+}
 
-	/* an added type of a kind the transforms never add */
+/* an added type of a kind the transforms never add */
+static void dd_added_const(void)
+{
+	struct dd_case d = {};
+	int i, f, x, p0;
+
 	d.btf = btf__new_empty();
 	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
 	p0 = add_proto1(d.btf, i, "a");
@@ -1041,6 +1083,19 @@ static void test_dedup_fast(void)
 	x = btf__add_func_proto(d.btf, btf__add_const(d.btf, i));
 	dd_set_proto(&d, f, x);
 	dd_check(&d, "fast dedup: an added CONST", "another kind", 0);
+}
+
+/* Where the fast dedup sends each added type, against btf__dedup(). */
+static void test_dedup_fast(void)
+{
+	dd_into_earlier();
+	dd_later_collapses();
+	dd_through_referrer();
+	dd_equal_added();
+	dd_changed_func();
+	dd_into_base();
+	dd_nothing_added();
+	dd_added_const();
 }
 
 int main(void)
