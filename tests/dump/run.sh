@@ -259,6 +259,31 @@ expect_error()
 expect_error no-btf-ids "mod_noids.o: no .BTF_ids" "$A/mod_noids.o"
 expect_error bad-btf "$A/kfuncs.o.*BTF" --btf "$A/kfuncs.o" "$A/kfuncs.o"
 expect_error no-base "$W/none.vmlinux" -b "$W/none.vmlinux" "$A/mod.o"
+# a split object read on a base it was not built on says so
+expect_error wrong-base "does not fit the base .*sets.o.withbtf" -b "$A/sets.o.withbtf" "$A/mod.o.withsplit"
+
+# the command line: a usage per verb, --version, a verb's own options only
+cli_case()	# CASE RC PATTERN ARGS...: exit RC, PATTERN in stdout+stderr
+{
+	local c=$1 want=$2 pat=$3 d=$W/cli-$1 rc
+	shift 3
+	mkdir -p "$d"
+	"$BTFIDS" "$@" > "$d/out" 2>&1
+	rc=$?
+	if [ $rc -ne "$want" ]; then
+		h_fail "cli/$c" "exit $rc, want $want" "$d/out"
+	elif ! grep -q -- "$pat" "$d/out"; then
+		h_fail "cli/$c" "no '$pat' in its output" "$d/out"
+	else
+		h_pass "cli/$c" "$(head -n 1 "$d/out")"
+	fi
+}
+cli_case version 0 "^btfids [0-9.]* (libbpf [0-9.]*; Linux releases 7.2, 7.3)$" --version
+cli_case dump-help 0 "^Usage: btfids dump \[--json\]" dump --help
+cli_case help-verify 0 "^Usage: btfids verify " help verify
+cli_case help 0 "^Usage: btfids \[<options>\] <ELF object>" --help
+cli_case verify-json 129 "btfids verify: unrecognized option '--json'" verify --json "$A/kfuncs.o"
+cli_case help-unknown 129 "^Usage: btfids help" help bogus
 # the manual page renders without warnings and covers every option
 if command -v man > /dev/null; then
 	man --warnings -l "$TOP/man/btfids.1" > "$W/man.txt" 2> "$W/man.err"
