@@ -740,104 +740,133 @@ static const char *region_at(struct region *r, size_t n, uint64_t off)
 	return "outside any section (padding/gap)";
 }
 
-static int cmd_elfdiff(const char *pa, const char *pb)
+/* Bytes that differ between @da and @db, and the first; both may be NULL. */
+static size_t count_diff(const Elf_Data *da, const Elf_Data *db, size_t *first)
 {
-	struct elfin a, b;
-	struct mapped ma, mb;
-	struct region *ra;
-	size_t nra, na = 0, nb = 0, i;
-	int rc = 0;
-	Elf_Scn *sa = NULL, *sb = NULL;
+	size_t i, ndiff = 0, len;
 
-	elf_open_ro(&a, pa);
-	elf_open_ro(&b, pb);
-	elf_getshdrnum(a.elf, &na);
-	elf_getshdrnum(b.elf, &nb);
+	*first = 0;
+	len = da && db ? (da->d_size < db->d_size ? da->d_size : db->d_size) : 0;
+	for (i = 0; i < len; i++)
+		if (((unsigned char *)da->d_buf)[i] != ((unsigned char *)db->d_buf)[i]) {
+			if (!ndiff++)
+				*first = i;
+		}
+	return ndiff;
+}
+
+/* One section of each file: header and contents; 2 if they differ. */
+static int diff_section(struct elfin *a, Elf_Scn *sa, Elf_Scn *sb)
+{
+	const char *nm;
+	GElf_Shdr ha, hb;
+	Elf_Data *da, *db;
+	size_t first, ndiff;
+	int rc = 0;
+
+	gelf_getshdr(sa, &ha);
+	gelf_getshdr(sb, &hb);
+	nm = elf_strptr(a->elf, a->shstrndx, ha.sh_name);
+	if (memcmp(&ha, &hb, sizeof(ha))) {
+		printf("section [%zu] %s: header differs (offset 0x%llx/0x%llx size 0x%llx/0x%llx)\n",
+		       elf_ndxscn(sa), nm ? nm : "?",
+		       (unsigned long long)ha.sh_offset, (unsigned long long)hb.sh_offset,
+		       (unsigned long long)ha.sh_size, (unsigned long long)hb.sh_size);
+		rc = 2;
+	}
+	if (ha.sh_type == SHT_NOBITS)
+		return rc;
+	da = elf_rawdata(sa, NULL);
+	db = elf_rawdata(sb, NULL);
+	if (da && db && da->d_size == db->d_size &&
+	    (!da->d_size || !memcmp(da->d_buf, db->d_buf, da->d_size)))
+		return rc;
+	ndiff = count_diff(da, db, &first);
+	printf("section [%zu] %s: contents differ (%zu bytes, first at +0x%zx)\n",
+	       elf_ndxscn(sa), nm ? nm : "?", ndiff, first);
+	return 2;
+}
+
+/* Section by section, in file order: 2 if any differs. */
+static int diff_sections(struct elfin *a, struct elfin *b)
+{
+	size_t na = 0, nb = 0;
+	Elf_Scn *sa = NULL, *sb = NULL;
+	int rc = 0;
+
+	elf_getshdrnum(a->elf, &na);
+	elf_getshdrnum(b->elf, &nb);
 	if (na != nb) {
 		printf("section count differs: %zu vs %zu\n", na, nb);
 		rc = 2;
 	}
-	/* Section by section: headers and contents, in file order. */
-	while ((sa = elf_nextscn(a.elf, sa)) && (sb = elf_nextscn(b.elf, sb))) {
-		GElf_Shdr ha, hb;
-		Elf_Data *da, *db;
-		const char *nm;
-
-		gelf_getshdr(sa, &ha);
-		gelf_getshdr(sb, &hb);
-		nm = elf_strptr(a.elf, a.shstrndx, ha.sh_name);
-		if (memcmp(&ha, &hb, sizeof(ha))) {
-			printf("section [%zu] %s: header differs (offset 0x%llx/0x%llx size 0x%llx/0x%llx)\n",
-			       elf_ndxscn(sa), nm ? nm : "?",
-			       (unsigned long long)ha.sh_offset, (unsigned long long)hb.sh_offset,
-			       (unsigned long long)ha.sh_size, (unsigned long long)hb.sh_size);
+	while ((sa = elf_nextscn(a->elf, sa)) && (sb = elf_nextscn(b->elf, sb)))
+		if (diff_section(a, sa, sb))
 			rc = 2;
-		}
-		if (ha.sh_type == SHT_NOBITS)
-			continue;
-		da = elf_rawdata(sa, NULL);
-		db = elf_rawdata(sb, NULL);
-		if (!da || !db || da->d_size != db->d_size ||
-		    (da->d_size && memcmp(da->d_buf, db->d_buf, da->d_size))) {
-			size_t first = 0, ndiff = 0, len;
+	return rc;
+}
 
-			len = da && db ? (da->d_size < db->d_size ? da->d_size : db->d_size) : 0;
-			for (i = 0; i < len; i++)
-				if (((unsigned char *)da->d_buf)[i] != ((unsigned char *)db->d_buf)[i]) {
-					if (!ndiff++)
-						first = i;
-				}
-			printf("section [%zu] %s: contents differ (%zu bytes, first at +0x%zx)\n",
-			       elf_ndxscn(sa), nm ? nm : "?", ndiff, first);
-			rc = 2;
-		}
-	}
+/*
+ * Then raw bytes, so that padding and layout changes show too: runs of
+ * differing bytes named by the region of @a they fall in. 1 if any.
+ */
+static int diff_bytes(struct elfin *a, const char *pa, const char *pb)
+{
+	size_t len, ndiff = 0, shown = 0, run_start = 0, run_len = 0, nra, i;
+	struct mapped ma, mb;
+	const char *cur = NULL;
+	struct region *ra;
+	int rc = 0;
 
-	/* Then raw bytes, so that padding and layout changes show too. */
 	map_file(&ma, pa);
 	map_file(&mb, pb);
-	nra = regions_of(&a, &ra);
+	nra = regions_of(a, &ra);
 	if (ma.len != mb.len) {
 		printf("file size differs: %zu vs %zu\n", ma.len, mb.len);
-		if (!rc)
-			rc = 1;
+		rc = 1;
 	}
-	{
-		size_t len = ma.len < mb.len ? ma.len : mb.len, ndiff = 0, shown = 0;
-		const char *cur = NULL;
-		size_t run_start = 0, run_len = 0;
+	len = ma.len < mb.len ? ma.len : mb.len;
+	for (i = 0; i <= len; i++) {
+		const char *where;
 
-		for (i = 0; i <= len; i++) {
-			bool d = i < len && ma.p[i] != mb.p[i];
-
-			if (d) {
-				ndiff++;
-				if (!run_len)
-					run_start = i;
-				run_len++;
-				continue;
-			}
-			if (run_len) {
-				const char *where = region_at(ra, nra, run_start);
-
-				if (shown < 8 || where != cur)
-					if (shown++ < 20)
-						printf("bytes differ at 0x%zx..0x%zx (%zu bytes) in %s\n",
-						       run_start, run_start + run_len - 1,
-						       run_len, where);
-				cur = where;
-				run_len = 0;
-			}
+		if (i < len && ma.p[i] != mb.p[i]) {
+			ndiff++;
+			if (!run_len)
+				run_start = i;
+			run_len++;
+			continue;
 		}
-		if (ndiff) {
-			printf("%zu differing bytes in total\n", ndiff);
-			if (!rc)
-				rc = 1;
-		}
+		if (!run_len)
+			continue;
+		where = region_at(ra, nra, run_start);
+		if ((shown < 8 || where != cur) && shown++ < 20)
+			printf("bytes differ at 0x%zx..0x%zx (%zu bytes) in %s\n",
+			       run_start, run_start + run_len - 1, run_len, where);
+		cur = where;
+		run_len = 0;
 	}
+	if (ndiff) {
+		printf("%zu differing bytes in total\n", ndiff);
+		rc = 1;
+	}
+	free(ra);
+	return rc;
+}
+
+/* Two ELF files: "identical", or where they differ; 0, 1 (bytes) or 2 (sections). */
+static int cmd_elfdiff(const char *pa, const char *pb)
+{
+	struct elfin a, b;
+	int rc, rb;
+
+	elf_open_ro(&a, pa);
+	elf_open_ro(&b, pb);
+	rc = diff_sections(&a, &b);
+	rb = diff_bytes(&a, pa, pb);
+	if (!rc)
+		rc = rb;
 	if (!rc)
 		printf("identical\n");
-	free(ra);
 	elf_close(&a);
 	elf_close(&b);
 	return rc;
