@@ -162,15 +162,7 @@ config_get()
 # ---------------------------------------------------------------------------
 # step 1: system packages
 
-missing_packages()
-{
-	local p
-
-	for p in "${SYS_PACKAGES[@]}"; do
-		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
-			grep -x 'install ok installed' >/dev/null || echo "$p"
-	done
-}
+missing_packages() { debs_missing "${SYS_PACKAGES[@]}"; }
 
 packages_desc()
 {

@@ -84,6 +84,8 @@ LOGS=$W/logs
 STEPS_LOCK=$W/.lock
 # shellcheck source=scripts/lib/steps.sh
 . "$TOP/scripts/lib/steps.sh"
+# shellcheck source=scripts/lib/debs.sh
+. "$TOP/scripts/lib/debs.sh"
 
 BOOT_PACKAGES=(flex bison bc cpio time qemu-system-x86 busybox-static)
 
@@ -91,15 +93,7 @@ hash_of() { cat "$@" | sha256sum | cut -c1-16; }
 
 # ---------------------------------------------------------------- packages
 
-missing_packages()
-{
-	local p
-
-	for p in "${BOOT_PACKAGES[@]}"; do
-		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
-			grep -x 'install ok installed' >/dev/null || echo "$p"
-	done
-}
+missing_packages() { debs_missing "${BOOT_PACKAGES[@]}"; }
 
 packages_desc() { echo "Debian packages (qemu, busybox-static, kernel build tools)"; }
 packages_cached() { [ -z "$(missing_packages)" ]; }

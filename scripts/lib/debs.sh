@@ -9,6 +9,8 @@
 #   debs_get SUITE PKG VERSION         print DL/PKG_VERSION_amd64.deb,
 #                                      downloaded when missing
 #   debs_extract DEB DIR               unpack DEB into DIR once
+#   debs_missing PKG...                print those of the system's packages
+#                                      that are not installed
 
 debs_fetch()
 {
@@ -52,4 +54,14 @@ debs_extract()
 	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp" &&
 		dpkg-deb -x "$deb" "$dir.tmp" || return 1
 	rm -rf "$dir" && mv "$dir.tmp" "$dir" && echo "$id" > "$stamp"
+}
+
+debs_missing()
+{
+	local p
+
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -x 'install ok installed' >/dev/null || echo "$p"
+	done
 }
