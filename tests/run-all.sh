@@ -126,11 +126,10 @@ lane_a()
 # build/kernel73).  The 7.3 suites run the differential suites again
 # against 7.3's stock resolve_btfids (its tree's libbpf 1.8), with btfids,
 # the plugin and pahole built against the same libbpf (build/tree,
-# build/pahole-tree); every fast dedup (dedup_fast.c) is compared with
-# btf__dedup()'s (BTFIDS_DEDUP_CHECK).
+# build/pahole-tree).
 lane_b()
 {
-	local k73=(KERNEL=7.3 BTFIDS_DEDUP_CHECK=1 OUT="$BUILD/tests73" BTFIDS="$BUILD/tree/btfids"
+	local k73=(KERNEL=7.3 OUT="$BUILD/tests73" BTFIDS="$BUILD/tree/btfids"
 		   PLUGIN="$BUILD/tree/btfids.so" ORACLE="$BUILD/oracle73-tree/resolve_btfids"
 		   BASE_RESOLVER="$BUILD/oracle73-tree/resolve_btfids" BTF_CMP=raw
 		   PAHOLE="$BUILD/pahole-tree/pahole" PAHOLE_PATCHED="$(exe "$BUILD/pahole-tree/pahole")"
@@ -161,7 +160,7 @@ lane_b()
 	# set); btfids (libbpf 1.8) against 7.3's stock resolve_btfids, and
 	# the single run (pahole-tree) on every selected module with it, on
 	# the modules with .BTF_ids without it
-	local kk73=(KERNEL=7.3 BTFIDS_DEDUP_CHECK=1 BTFIDS="$BUILD/tree/btfids"
+	local kk73=(KERNEL=7.3 BTFIDS="$BUILD/tree/btfids"
 		    ORACLE="$BUILD/oracle73-tree/resolve_btfids")
 	local kp73=(PAHOLE_PATCHED="$BUILD/pahole-tree/pahole" PLUGIN="$BUILD/tree/btfids.so")
 	run_suite kernel-7.3 env "${kk73[@]}" bash "$TOP/tests/kernel/run.sh"

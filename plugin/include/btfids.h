@@ -104,8 +104,8 @@ int btfids__set_btf(struct btfids *b, struct btf *btf, const struct btf *base);
 /*
  * The same for a host that lends its BTF, as pahole does to its plugins:
  * @btf is libbpf's btf__dedup() output, just made by this libbpf, and the
- * pass may change it (Linux 7.3 adds its types to it in place; with
- * BTFIDS_DEDUP=fast it then deduplicates only what it added). The host
+ * pass may change it (Linux 7.3 adds its types to it in place, then
+ * deduplicates a copy). The host
  * keeps owning @btf and writes only what btfids__btf() gives back.
  */
 int btfids__set_deduped_btf(struct btfids *b, struct btf *btf, const struct btf *base);

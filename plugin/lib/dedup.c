@@ -10,13 +10,12 @@
  * name a type, and every FWD carry 0, before libbpf deduplicates: such
  * input gets one line naming the type, never a crash.
  *
- * Which dedup: btf__dedup(), always, unless BTFIDS_DEDUP=fast asks for
- * dedup_fast.c, which assumes its input BTF is a fixed point of libbpf's
- * dedup (pahole's btf__dedup() output) and deduplicates only what the
- * transforms added. That assumption fails on some real modules (Debian's
- * 7.3 mlx5_core, dm-mod, romfs: a second btf__dedup() removes more), so it
- * is not the default. With BTFIDS_DEDUP_CHECK=1, every fast result is
- * compared with btf__dedup()'s, byte for byte, and a difference is an error.
+ * Always btf__dedup() over the whole BTF, as the release's resolve_btfids
+ * runs it: pahole's output is not a fixed point of libbpf's dedup (on
+ * Debian's 7.3 kernel a second btf__dedup() folds more types in mlx5_core,
+ * dm-mod and romfs), so deduplicating only what the transforms added would
+ * write other bytes there, and nothing cheaper than the dedup itself tells
+ * which input is which.
  *
  * Hands on the BTF deduplicated (the driver makes it the edit).
  */
@@ -28,7 +27,6 @@
 #include <bpf/btf.h>
 
 #include "dedup.h"
-#include "dedup_fast.h"
 #include "load.h"
 
 /* Is @id a type of @cnt? Else it is *@bad. */
@@ -102,40 +100,6 @@ static int dedup_libbpf(struct btfids_log *lg, const char *btf_path, struct btf 
 	return err;
 }
 
-static bool env_is(const char *name, const char *value)
-{
-	const char *v = getenv(name);
-
-	return v && !strcmp(v, value);
-}
-
-/* BTFIDS_DEDUP_CHECK: does btf__dedup() of a copy of @work give @fast's bytes? */
-static int check_fast(struct btfids_log *lg, const char *btf_path, const struct btf *work,
-		      const struct btf *fast)
-{
-	const void *raw, *want = NULL;
-	__u32 size = 0, want_size = 0, i;
-	struct btf *copy;
-	int err;
-
-	copy = btfids_copy_btf(lg, btf_path, work);
-	if (!copy)
-		return -ENOMEM;
-	err = dedup_libbpf(lg, btf_path, copy);
-	want = err ? NULL : btf__raw_data(copy, &want_size);
-	raw = want ? btf__raw_data(fast, &size) : NULL;
-	if (!err && (!raw || size != want_size || memcmp(raw, want, size))) {
-		for (i = 0; raw && i < size && i < want_size && ((const __u8 *)raw)[i] ==
-		     ((const __u8 *)want)[i]; i++)
-			;
-		btfids_error(lg, btf_path, "dedup check: the fast dedup wrote %u bytes, btf__dedup() %u, first difference at byte %u",
-			     size, want_size, i);
-		err = -EIO;
-	}
-	btf__free(copy);
-	return err;
-}
-
 /*
  * btf__dedup() for the BTF pahole lent: on a copy. pahole's own dedup left
  * libbpf believing the strings deduplicated, so that a second dedup in place
@@ -158,38 +122,7 @@ static int dedup_lent(struct btfids_log *lg, const char *btf_path, struct btf **
 	return 0;
 }
 
-/* dedup_fast.c's result for *@work, changed as @c says, or 1: take libbpf's. */
-static int dedup_fast(struct btfids_log *lg, const char *btf_path,
-		      const struct btfids_btf_changes *c, struct btf **work)
-{
-	const char *why = NULL;
-	struct btf *out = NULL;
-	int err;
-
-	if (!c || !env_is("BTFIDS_DEDUP", "fast"))
-		return 1;
-	err = btfids_dedup_fast(*work, c, &out, &why);
-	if (err == 1) {
-		pr_debug(lg, "dedup: btf__dedup(), not the fast path: %s\n", why);
-		return 1;
-	}
-	if (err) {
-		btfids_error(lg, btf_path, "cannot deduplicate the BTF: %s", strerror(-err));
-		return err;
-	}
-	if (env_is("BTFIDS_DEDUP_CHECK", "1"))
-		err = check_fast(lg, btf_path, *work, out);
-	if (err) {
-		btf__free(out);
-		return err;
-	}
-	pr_debug(lg, "dedup: fast path, %u types\n", btf__type_cnt(out));
-	*work = out;
-	return 0;
-}
-
-int btfids_dedup(struct btfids_log *lg, const char *btf_path, bool lent,
-		 const struct btfids_btf_changes *changes, struct btf **work)
+int btfids_dedup(struct btfids_log *lg, const char *btf_path, bool lent, struct btf **work)
 {
 	const struct btf *base = btf__base_btf(*work);
 	__u32 id = base ? btf__type_cnt(base) : 1, n = btf__type_cnt(*work);
@@ -198,8 +131,6 @@ int btfids_dedup(struct btfids_log *lg, const char *btf_path, bool lent,
 	for (; !err && id < n; id++)
 		err = check_type(lg, btf_path, *work, id);
 	if (!err)
-		err = dedup_fast(lg, btf_path, changes, work);
-	if (err == 1)
 		err = lent ? dedup_lent(lg, btf_path, work) : dedup_libbpf(lg, btf_path, *work);
 	return err;
 }

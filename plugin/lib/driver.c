@@ -59,7 +59,6 @@ struct btfids {
 					 * or a copy of the host's */
 	bool own_work;			/* a copy: ours to free */
 	unsigned int kfunc_warnings;
-	struct btfids_btf_changes changes;	/* what kfuncs.c changed */
 
 	bool ran;
 	struct btfids_edit edit;
@@ -126,7 +125,6 @@ void btfids__free(struct btfids *b)
 		btf__free(b->base);
 	}
 	btfids_placeholders_free(&b->ph);
-	btfids_btf_changes_free(&b->changes);
 	free(b->btf_path);
 	free(b->kernel);
 	free(b->elf_path);
@@ -279,16 +277,16 @@ static int kfuncs_stage(struct btfids *b)
 	}
 	err = take_work(b);
 	return err ? err : btfids_kfuncs_transform(&b->log, b->btf_path, b->ph.release, &b->ph,
-						   b->work, &b->kfunc_warnings, &b->changes);
+						   b->work, &b->kfunc_warnings);
 }
 
-/* The release's dedup; a new BTF from the fast path replaces the work. */
-static int dedup(struct btfids *b, const struct btfids_btf_changes *changes)
+/* The release's dedup; the deduplicated copy of a lent BTF replaces the work. */
+static int dedup(struct btfids *b)
 {
 	struct btf *work = b->work;
 	int err;
 
-	err = btfids_dedup(&b->log, b->btf_path, b->host_deduped, changes, &work);
+	err = btfids_dedup(&b->log, b->btf_path, b->host_deduped, &work);
 	if (err || work == b->work)
 		return err;
 	if (b->own_work)
@@ -302,7 +300,6 @@ static int dedup(struct btfids *b, const struct btfids_btf_changes *changes)
 static int transform(struct btfids *b)
 {
 	const struct btfids_release *r = b->ph.release;
-	const struct btfids_btf_changes *changes = NULL;
 	int err;
 
 	if (r->kfuncs == BTFIDS_KFUNCS_FROM_TAGS) {
@@ -312,10 +309,9 @@ static int transform(struct btfids *b)
 		err = materialize(b);
 	} else {
 		err = kfuncs_stage(b);
-		changes = &b->changes;
 	}
 	if (!err && r->dedup)
-		err = dedup(b, changes);
+		err = dedup(b);
 	if (err)
 		return err;
 	err = btfids_edit_init(&b->edit, b->work);

@@ -54,7 +54,6 @@ struct kfuncs {
 	const struct btfids_placeholders *ph;
 	struct btf *btf;
 	unsigned int *warnings;
-	struct btfids_btf_changes *changes;
 
 	struct set_entry *entries;
 	__u32 nr_entries, cap_entries;
@@ -359,28 +358,6 @@ static struct btf_type *mut_type(struct kfuncs *k, __u32 id)
 	return (struct btf_type *)btf__type_by_id(k->btf, id);
 }
 
-static int add_failed(struct kfuncs *k, const struct kfunc *kf, const char *what, int err);
-
-/* @kf's FUNC gets prototype @proto, and the change is recorded. */
-static int set_proto(struct kfuncs *k, const struct kfunc *kf, __u32 proto)
-{
-	struct btfids_btf_changes *c = k->changes;
-	__u32 *v;
-
-	mut_type(k, kf->id)->type = proto;
-	if (c->nr_funcs && c->funcs[c->nr_funcs - 1] == kf->id)
-		return 0;
-	if (c->nr_funcs == c->cap_funcs) {
-		v = realloc(c->funcs, (c->cap_funcs * 2 + 8) * sizeof(*v));
-		if (!v)
-			return add_failed(k, kf, "a prototype", -ENOMEM);
-		c->funcs = v;
-		c->cap_funcs = c->cap_funcs * 2 + 8;
-	}
-	c->funcs[c->nr_funcs++] = kf->id;
-	return 0;
-}
-
 /* @what failed with @err for kfunc @kf: one line, the error passed on. */
 static int add_failed(struct kfuncs *k, const struct kfunc *kf, const char *what, int err)
 {
@@ -534,7 +511,8 @@ static int implicit_args(struct kfuncs *k, const struct kfunc *kf)
 	if (id < 0)
 		return id;
 	pr_debug(k->lg, "kfunc %s: implicit arguments hidden, prototype [%d]\n", kf->name, id);
-	return set_proto(k, kf, id);
+	mut_type(k, kf->id)->type = id;
+	return 0;
 }
 
 static bool is_arena_arg(const struct kfuncs *k, const struct kfunc *kf,
@@ -603,7 +581,9 @@ static int arena_attrs(struct kfuncs *k, const struct kfunc *kf)
 		if (err >= 0)
 			btf_params(mut_type(k, id))[i].type = err, err = 0;
 	}
-	return err ? err : set_proto(k, kf, id);
+	if (!err)
+		mut_type(k, kf->id)->type = id;
+	return err;
 }
 
 static int rewrite(struct kfuncs *k, const struct kfunc *kf)
@@ -624,15 +604,13 @@ static int rewrite(struct kfuncs *k, const struct kfunc *kf)
 
 int btfids_kfuncs_transform(struct btfids_log *lg, const char *btf_path,
 			    const struct btfids_release *r, const struct btfids_placeholders *ph,
-			    struct btf *btf, unsigned int *warnings,
-			    struct btfids_btf_changes *changes)
+			    struct btf *btf, unsigned int *warnings)
 {
 	struct kfuncs k = { .lg = lg, .btf_path = btf_path, .r = r, .ph = ph, .btf = btf,
-			    .warnings = warnings, .changes = changes };
+			    .warnings = warnings };
 	__u32 i;
 	int err = 0;
 
-	changes->nr_clean = btf__type_cnt(btf);
 	if (!ph->has_ids)
 		return 0;
 	err = collect_entries(&k);
@@ -650,10 +628,4 @@ int btfids_kfuncs_transform(struct btfids_log *lg, const char *btf_path,
 	free(k.tags);
 	free(k.kf);
 	return err;
-}
-
-void btfids_btf_changes_free(struct btfids_btf_changes *c)
-{
-	free(c->funcs);
-	memset(c, 0, sizeof(*c));
 }

@@ -11,10 +11,6 @@
  * For one input in eight (by size) the outputs are also written with
  * btfids__write() into a per-process directory: the files must hold
  * exactly the bytes of btfids__output(), and no temporary may be left.
- * One in five takes the fast dedup (BTFIDS_DEDUP=fast, dedup_fast.c) where
- * the release deduplicates: on input that is no btf__dedup() output its
- * bytes may differ from libbpf's, but it must fail cleanly or give BTF
- * libbpf parses back.
  */
 #include "fuzz_common.h"
 
@@ -113,10 +109,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct btfids *b;
 
 	fz_file_set(&btf_file, data, size);
-	if (size % 5 == 0)
-		setenv("BTFIDS_DEDUP", "fast", 1);
-	else
-		unsetenv("BTFIDS_DEDUP");
 	b = btfids__new(elf_file.path, &opts);
 	FZ_CHECK(b, "btfids__new failed");
 	FZ_CHECK(btfids__collect(b) == 0, "the fixed ELF does not collect");

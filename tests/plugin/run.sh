@@ -515,54 +515,17 @@ cli_cases() {
 	cli_ok cli/plugin-arg-verbose "" "$PAHOLE_PATCHED" $D --btf_plugin="$PLUGIN:verbose" --btf_encode_detached=x.BTF x
 }
 
-# ---------------------------------------------------------------- dedup
-
-# dedup_case CASE FIXTURE [PAHOLE ARGS...]: Linux 7.3's single run with
-# BTFIDS_DEDUP=fast takes the fast dedup on FIXTURE (its debug line says
-# so) and writes what the default (btf__dedup()) writes, byte for byte
-dedup_case() {
-	local c=$1 x=$2 d why=""
-	shift 2
-	d=$(casedir "$c")
-	mkdir -p "$d/fast" "$d/libbpf"
-	cp "$x" "$d/fast/x" && cp "$x" "$d/libbpf/x"
-	BTFIDS_DEDUP=fast h_run "$d/fast" "$TIMEOUT" "$PAHOLE_PATCHED" -J --btf_features="$FEATURES" \
-		"$@" --btf_plugin="$PLUGIN:verbose" --btf_encode_detached=x.BTF x
-	h_run "$d/libbpf" "$TIMEOUT" "$PAHOLE_PATCHED" -J \
-		--btf_features="$FEATURES" "$@" --btf_plugin="$PLUGIN" --btf_encode_detached=x.BTF x
-	grep -q '^dedup: fast path' "$d/fast.err" ||
-		why="no fast dedup: $(grep '^dedup:' "$d/fast.err" | head -c 300)"
-	why="$why$(h_compare "$d/libbpf" "$d/fast" --labels libbpf fast --no-warns)"
-	h_done "$c" "$d" "$why"
-}
-
-dedup_cases() {
-	local A=$OUT/x86_64 fx
-	dedup_case dedup/kfuncs73.o "$A/kfuncs73.o"
-	for fx in $MODULES; do
-		dedup_case "dedup/$fx.o:split" "$A/$fx.o" --btf_base "$A/base.vmlinux"
-	done
-}
-
 # ---------------------------------------------------------------- run
 
 h_group() {
 	case $1 in
 	cli) cli_cases ;;
 	jobs) jobs_cases ;;
-	dedup) dedup_cases ;;
 	*) fixture_cases "$1" ;;
 	esac
 }
 [ -n "${PAHOLE_STOCK:-}" ] ||
 	h_skip "stock/*" "PAHOLE_STOCK not set (the unpatched pahole of the same version, to check that the patched one writes the same bytes without a plugin)"
-# Linux 7.3 deduplicates: every fast dedup (BTFIDS_DEDUP=fast) is compared
-# with btf__dedup()'s (dedup.c), and the dedup group runs the fast one
-EXTRA_GROUPS="cli jobs"
-if [ "$H_KERNEL" = 7.3 ]; then
-	export BTFIDS_DEDUP_CHECK=1
-	EXTRA_GROUPS="$EXTRA_GROUPS dedup"
-fi
 # shellcheck disable=SC2086
-h_groups $ARCHES $EXTRA_GROUPS
+h_groups $ARCHES cli jobs
 h_end

@@ -21,7 +21,6 @@
 #include <bpf/libbpf.h>
 
 #include "collect.h"
-#include "dedup_fast.h"
 #include "emit.h"
 #include "file.h"
 #include "finalize.h"
@@ -729,13 +728,8 @@ static bool arena_ptr(const struct btf *btf, __u32 id)
 
 static int run_kfuncs(struct kf_case *c, const struct btfids_release *r, unsigned int *warnings)
 {
-	struct btfids_btf_changes changes = { 0 };
-	int err;
-
 	log_buf[0] = 0;
-	err = btfids_kfuncs_transform(&lg, "crafted.btf", r, &c->ph, c->btf, warnings, &changes);
-	btfids_btf_changes_free(&changes);
-	return err;
+	return btfids_kfuncs_transform(&lg, "crafted.btf", r, &c->ph, c->btf, warnings);
 }
 
 /* Each switch of a release row that kfuncs.c carries out, one at a time. */
@@ -849,255 +843,6 @@ static void test_dedup_switch(void)
 	CHECK(system(elf) == 0, "cleanup");
 }
 
-/* --- the fast dedup against btf__dedup() ----------------------------- */
-
-/* @btf's bytes as btf__dedup() leaves them, in a copy. */
-static struct btf *libbpf_dedup(struct btf *btf)
-{
-	__u32 size;
-	const void *raw = btf__raw_data(btf, &size);
-	struct btf *copy = raw ? btf__new_split((void *)raw, size,
-						 (struct btf *)btf__base_btf(btf)) : NULL;
-
-	if (copy && btf__dedup(copy, NULL)) {
-		btf__free(copy);
-		copy = NULL;
-	}
-	return copy;
-}
-
-static bool same_bytes(const struct btf *a, const struct btf *b)
-{
-	__u32 na, nb;
-	const void *ra = btf__raw_data(a, &na), *rb = btf__raw_data(b, &nb);
-
-	return ra && rb && na == nb && !memcmp(ra, rb, na);
-}
-
-/* A prototype returning @ret with one parameter @name of type @ret. */
-static int add_proto1(struct btf *btf, int ret, const char *name)
-{
-	int id = btf__add_func_proto(btf, ret);
-
-	btf__add_func_param(btf, name, ret);
-	return id;
-}
-
-/* A kfunc's prototype before the transforms: (int a, int ctx). */
-static int add_proto2(struct btf *btf, int ret)
-{
-	int id = add_proto1(btf, ret, "a");
-
-	btf__add_func_param(btf, "ctx", ret);
-	return id;
-}
-
-struct dd_case {
-	struct btf *base, *btf;
-	struct btfids_btf_changes c;
-	__u32 funcs[4];
-};
-
-/* The clean part made btf__dedup() output, as pahole leaves it. */
-static void dd_clean(struct dd_case *d)
-{
-	CHECK(!btf__dedup(d->btf, NULL), "dedup of the clean part");
-	d->c.nr_clean = btf__type_cnt(d->btf);
-	d->c.funcs = d->funcs;
-}
-
-static void dd_set_proto(struct dd_case *d, int func, int proto)
-{
-	((struct btf_type *)btf__type_by_id(d->btf, func))->type = proto;
-	d->funcs[d->c.nr_funcs++] = func;
-}
-
-/* The fast dedup gives btf__dedup()'s bytes, or falls back saying @why_want. */
-static void dd_check(struct dd_case *d, const char *name, const char *why_want, int types_want)
-{
-	struct btf *want = libbpf_dedup(d->btf), *out = NULL;
-	const char *why = NULL;
-	int err;
-
-	current = name;
-	err = btfids_dedup_fast(d->btf, &d->c, &out, &why);
-	if (why_want) {
-		CHECK(err == 1 && why && strstr(why, why_want), "falls back: %d %s", err,
-		      why ? why : "(none)");
-	} else {
-		CHECK(!err && out && want && same_bytes(out, want),
-		      "btf__dedup()'s bytes (err %d, %s)", err, why ? why : "taken");
-		CHECK(!types_want || (out && (int)btf__type_cnt(out) == types_want),
-		      "%d types, want %d", out ? (int)btf__type_cnt(out) : -1, types_want);
-	}
-	btf__free(out);
-	btf__free(want);
-	btf__free(d->btf);
-	btf__free(d->base);
-	memset(d, 0, sizeof(*d));
-}
-
-/* an added prototype equal to an earlier one collapses into it */
-static void dd_into_earlier(void)
-{
-	struct dd_case d = {};
-	int i, f, e, x, p0;
-
-	d.btf = btf__new_empty();
-	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
-	e = add_proto1(d.btf, i, "a");
-	p0 = add_proto2(d.btf, i);
-	f = btf__add_func(d.btf, "f", BTF_FUNC_GLOBAL, p0);
-	dd_clean(&d);
-	x = add_proto1(d.btf, i, "a");
-	dd_set_proto(&d, f, x);
-	btf__add_decl_tag(d.btf, "bpf_kfunc", f, -1);
-	dd_check(&d, "fast dedup: into an earlier type", NULL, e < x ? 6 : 0);
-}
-
-/* equal to a later one libbpf meets after it: that one collapses */
-static void dd_later_collapses(void)
-{
-	struct dd_case d = {};
-	int i, f, e, x, p0;
-
-	d.btf = btf__new_empty();
-	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
-	p0 = add_proto2(d.btf, i);
-	f = btf__add_func(d.btf, "f", BTF_FUNC_GLOBAL, p0);
-	e = add_proto1(d.btf, i, "a");
-	btf__add_func(d.btf, "g", BTF_FUNC_GLOBAL, e);
-	btf__add_ptr(d.btf, e);
-	dd_clean(&d);
-	x = add_proto1(d.btf, i, "a");
-	dd_set_proto(&d, f, x);
-	dd_check(&d, "fast dedup: a later type collapses into it", NULL, 7);
-}
-
-/* the later one is met first through a lower referrer (a decl tag) */
-static void dd_through_referrer(void)
-{
-	struct dd_case d = {};
-	int i, f, g, e, x, p0, t;
-
-	d.btf = btf__new_empty();
-	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
-	t = btf__add_decl_tag(d.btf, "tag", i + 4, -1);		/* on g, below */
-	p0 = add_proto2(d.btf, i);
-	f = btf__add_func(d.btf, "f", BTF_FUNC_GLOBAL, p0);
-	g = btf__add_func(d.btf, "g", BTF_FUNC_GLOBAL, i + 5);
-	e = add_proto1(d.btf, i, "a");
-	CHECK(t == 2 && g == i + 4 && e == i + 5, "fixture ids");
-	dd_clean(&d);
-	x = add_proto1(d.btf, i, "a");
-	dd_set_proto(&d, f, x);
-	dd_check(&d, "fast dedup: met first through a referrer", NULL, 7);
-}
-
-/* two equal added types, an attribute and pointers to it */
-static void dd_equal_added(void)
-{
-	struct dd_case d = {};
-	int i, f, g, x, p0, t;
-
-	d.btf = btf__new_empty();
-	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
-	p0 = btf__add_func_proto(d.btf, i);
-	btf__add_func_param(d.btf, "p", i);
-	f = btf__add_func(d.btf, "f", BTF_FUNC_GLOBAL, p0);
-	g = btf__add_func(d.btf, "g", BTF_FUNC_GLOBAL, p0);
-	dd_clean(&d);
-	t = btf__add_type_attr(d.btf, "address_space(1)", i);
-	x = btf__add_func_proto(d.btf, btf__add_ptr(d.btf, t));
-	btf__add_func_param(d.btf, "p", i);
-	dd_set_proto(&d, f, x);
-	t = btf__add_type_attr(d.btf, "address_space(1)", i);
-	x = btf__add_func_proto(d.btf, btf__add_ptr(d.btf, t));
-	btf__add_func_param(d.btf, "p", i);
-	dd_set_proto(&d, g, x);
-	dd_check(&d, "fast dedup: equal added types", NULL, 8);
-}
-
-/* a changed FUNC equal to another FUNC: btf__dedup() decides */
-static void dd_changed_func(void)
-{
-	struct dd_case d = {};
-	int i, f, e, p0;
-
-	d.btf = btf__new_empty();
-	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
-	p0 = add_proto2(d.btf, i);
-	f = btf__add_func(d.btf, "f", BTF_FUNC_STATIC, p0);
-	e = add_proto1(d.btf, i, "a");
-	btf__add_func(d.btf, "f", BTF_FUNC_STATIC, e);
-	dd_clean(&d);
-	dd_set_proto(&d, f, e);
-	dd_check(&d, "fast dedup: a changed FUNC equals another", "equals another FUNC", 0);
-}
-
-/* split: an added prototype equal to the base's collapses into it */
-static void dd_into_base(void)
-{
-	struct dd_case d = {};
-	int i, f, x, p0;
-
-	d.base = btf__new_empty();
-	i = btf__add_int(d.base, "int", 4, BTF_INT_SIGNED);
-	add_proto1(d.base, i, "a");
-	d.btf = btf__new_empty_split(d.base);
-	p0 = add_proto2(d.btf, i);
-	f = btf__add_func(d.btf, "m", BTF_FUNC_GLOBAL, p0);
-	btf__add_struct(d.btf, "only_here", 4);
-	btf__add_field(d.btf, "x", i, 0, 0);
-	dd_clean(&d);
-	x = add_proto1(d.btf, i, "a");
-	dd_set_proto(&d, f, x);
-	btf__add_decl_tag(d.btf, "bpf_kfunc", f, -1);
-	dd_check(&d, "fast dedup: into the base", NULL, 7);
-}
-
-/* nothing added: the strings alone, laid out again */
-static void dd_nothing_added(void)
-{
-	struct dd_case d = {};
-	int i;
-
-	d.btf = btf__new_empty();
-	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
-	btf__add_typedef(d.btf, "zzz", i);
-	dd_clean(&d);
-	dd_check(&d, "fast dedup: nothing added", NULL, 3);
-}
-
-/* an added type of a kind the transforms never add */
-static void dd_added_const(void)
-{
-	struct dd_case d = {};
-	int i, f, x, p0;
-
-	d.btf = btf__new_empty();
-	i = btf__add_int(d.btf, "int", 4, BTF_INT_SIGNED);
-	p0 = add_proto1(d.btf, i, "a");
-	f = btf__add_func(d.btf, "f", BTF_FUNC_GLOBAL, p0);
-	dd_clean(&d);
-	x = btf__add_func_proto(d.btf, btf__add_const(d.btf, i));
-	dd_set_proto(&d, f, x);
-	dd_check(&d, "fast dedup: an added CONST", "another kind", 0);
-}
-
-/* Where the fast dedup sends each added type, against btf__dedup(). */
-static void test_dedup_fast(void)
-{
-	dd_into_earlier();
-	dd_later_collapses();
-	dd_through_referrer();
-	dd_equal_added();
-	dd_changed_func();
-	dd_into_base();
-	dd_nothing_added();
-	dd_added_const();
-}
-
 int main(void)
 {
 	test_names();
@@ -1112,8 +857,6 @@ int main(void)
 	test_release();
 	test_kfunc_switches();
 	test_dedup_switch();
-	if (btfids__kernel_implemented("7.3"))
-		test_dedup_fast();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
