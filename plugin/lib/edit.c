@@ -148,8 +148,7 @@ const char *btfids_edit_strerror(int err)
 
 int btfids_edit_check(const struct btf *btf)
 {
-	enum btf_endianness host = btfids_host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
-	struct btfids_edit e = { .swap = btf__endianness(btf) != host };
+	struct btfids_edit e = { .swap = btfids_btf_swapped(btf) };
 
 	return read_header(btf, &e);
 }
@@ -203,10 +202,16 @@ static int index_own_types(struct btfids_edit *e)
 	return 0;
 }
 
+bool btfids_btf_swapped(const struct btf *btf)
+{
+	enum btf_endianness host = btfids_host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
+
+	return btf__endianness(btf) != host;
+}
+
 int btfids_edit_init(struct btfids_edit *e, const struct btf *btf)
 {
 	const struct btf *base = btf__base_btf(btf);
-	enum btf_endianness host = btfids_host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
 	int err;
 
 	memset(e, 0, sizeof(*e));
@@ -214,7 +219,7 @@ int btfids_edit_init(struct btfids_edit *e, const struct btf *btf)
 	e->has_base = base;
 	e->start_id = base ? btf__type_cnt(base) : 1;
 	e->nr_orig = btf__type_cnt(btf);
-	e->swap = btf__endianness(btf) != host;
+	e->swap = btfids_btf_swapped(btf);
 	if (base && btf__base_btf(base))
 		return -EOPNOTSUPP;	/* a base that is itself split */
 	/*
@@ -229,8 +234,7 @@ int btfids_edit_init(struct btfids_edit *e, const struct btf *btf)
 /* The own string section of @btf: where it starts, how long it is. */
 int btfids_edit_strings_of(const struct btf *btf, const char **strs, __u32 *len)
 {
-	enum btf_endianness host = btfids_host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
-	struct btfids_edit e = { .swap = btf__endianness(btf) != host };
+	struct btfids_edit e = { .swap = btfids_btf_swapped(btf) };
 	int err;
 
 	err = read_header(btf, &e);

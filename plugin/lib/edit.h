@@ -85,6 +85,8 @@ struct btfids_edit {
 };
 
 int btfids_edit_init(struct btfids_edit *e, const struct btf *btf);
+/* Is @btf of the other byte order than the host's? */
+bool btfids_btf_swapped(const struct btf *btf);
 /* Is @btf's header one btfids_edit_init() can work with? 0 or its error. */
 int btfids_edit_check(const struct btf *btf);
 /* What an error of btfids_edit_init() or ..._strings_of() means, for a message. */

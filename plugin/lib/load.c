@@ -15,7 +15,6 @@
 
 #include <bpf/btf.h>
 
-#include "bytes.h"
 #include "edit.h"
 #include "file.h"
 #include "load.h"
@@ -147,13 +146,6 @@ int btfids_check_host_btf(struct btfids_log *lg, const char *path, const struct 
 		return -EINVAL;
 	}
 	return 0;
-}
-
-bool btfids_btf_swapped(const struct btf *btf)
-{
-	enum btf_endianness host = btfids_host_is_le() ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
-
-	return btf__endianness(btf) != host;
 }
 
 struct btf *btfids_copy_btf(struct btfids_log *lg, const char *path, const struct btf *btf)

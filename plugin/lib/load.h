@@ -23,10 +23,6 @@ int btfids_load_files(struct btfids_log *lg, const char *path, const char *base_
  */
 int btfids_check_base_fits(struct btfids_log *lg, const char *path, const struct btf *btf,
 			   const char *base_path, const struct btf *base);
-/* A host's @btf, split on @base (or not split if NULL); messages name @path. */
-/* Is @btf of the other byte order than the host's? */
-bool btfids_btf_swapped(const struct btf *btf);
-
 /* A copy of @btf parsed from its bytes, as a file of them would be; NULL: said why. */
 struct btf *btfids_copy_btf(struct btfids_log *lg, const char *path, const struct btf *btf);
 
