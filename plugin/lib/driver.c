@@ -510,12 +510,10 @@ int btfids__patch_elf(const char *elf_path, const char *blob_path, const struct 
 int btfids__error(const struct btfids_opts *opts, const char *file, const char *fmt, ...)
 {
 	struct btfids_log lg = { .opts = opts };
-	char msg[1024];
 	va_list args;
 
 	va_start(args, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, args);
+	btfids_verror(&lg, file, fmt, args);
 	va_end(args);
-	btfids_error(&lg, file, "%s", msg);
 	return -EINVAL;
 }

@@ -59,19 +59,25 @@ static void error_line(const struct btfids_opts *opts, const char *fmt, ...)
 	va_end(args);
 }
 
-void btfids_error(struct btfids_log *lg, const char *file, const char *fmt, ...)
+void btfids_verror(struct btfids_log *lg, const char *file, const char *fmt, va_list args)
 {
 	char msg[1024];
-	va_list args;
 
-	va_start(args, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, args);
-	va_end(args);
 	if (lg->on_error)
 		lg->on_error(lg->on_error_ctx, file, msg);
 	else
 		error_line(lg->opts, "btfids: %s: %s\n", file ? file : "(no file)", msg);
 	lg->nr_errors++;
+}
+
+void btfids_error(struct btfids_log *lg, const char *file, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	btfids_verror(lg, file, fmt, args);
+	va_end(args);
 }
 
 int btfids_failed(struct btfids_log *lg, unsigned int before, const char *file, int err)

@@ -25,6 +25,8 @@ void btfids_log(const struct btfids_opts *opts, enum btfids_log_level level,
 /* "btfids: FILE: " + the message + "\n", counted as one error */
 __attribute__((format(printf, 3, 4)))
 void btfids_error(struct btfids_log *lg, const char *file, const char *fmt, ...);
+__attribute__((format(printf, 3, 0)))
+void btfids_verror(struct btfids_log *lg, const char *file, const char *fmt, va_list args);
 /* @err, after reporting it for @file if nothing was since @before */
 int btfids_failed(struct btfids_log *lg, unsigned int before, const char *file, int err);
 
