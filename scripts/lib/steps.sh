@@ -42,12 +42,13 @@ steps_elapsed()
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fs", b - a }'
 }
 
-# steps_run INDEX NAME: one progress line; the build itself goes to the log.
+# steps_run INDEX COUNT NAME: one progress line ("[INDEX/COUNT]", among the
+# steps this run asked for); the build itself goes to the log.
 steps_run()
 {
-	local idx=$1 fn=${2//-/_} log=$LOGS/$2.log t0 rc=0
+	local idx=$1 cnt=$2 fn=${3//-/_} log=$LOGS/$3.log t0 rc=0
 
-	printf '%s: [%d/%d] %s ... ' "$STEPS_PREFIX" "$idx" "${#STEPS[@]}" "$("${fn}_desc")"
+	printf '%s: [%d/%d] %s ... ' "$STEPS_PREFIX" "$idx" "$cnt" "$("${fn}_desc")"
 	if "${fn}_cached"; then
 		echo "cached"
 		return 0
@@ -79,7 +80,7 @@ steps_usage()
 # steps_main [STEP...]: run the named steps (default all), in STEPS order.
 steps_main()
 {
-	local want=" " arg i
+	local want=" " arg i name run=()
 
 	for arg in "$@"; do
 		case " all ${STEPS[*]} " in
@@ -99,9 +100,12 @@ steps_main()
 	mkdir -p "$LOGS" "$STAMPS" "$(dirname "$STEPS_LOCK")"
 	exec 9>"$STEPS_LOCK"
 	flock 9
-	for i in "${!STEPS[@]}"; do
+	for name in "${STEPS[@]}"; do
 		case "$want" in
-		*" all "* | *" ${STEPS[$i]} "*) steps_run $((i + 1)) "${STEPS[$i]}" ;;
+		*" all "* | *" $name "*) run+=("$name") ;;
 		esac
+	done
+	for i in "${!run[@]}"; do
+		steps_run $((i + 1)) "${#run[@]}" "${run[$i]}"
 	done
 }
