@@ -51,6 +51,8 @@ struct collect {
 	struct btfids_placeholders *ph;
 	const char *strs;		/* the symbol table's strings */
 	size_t strs_size;
+	bool elf64;
+	struct btfids_banner_sym banner;	/* for release.c */
 };
 
 struct btfids_sym *btfids_table_add(struct btfids_table *t, const char *name, size_t len,
@@ -328,7 +330,7 @@ static int read_symbol(struct collect *c, const Elf_Data *data, const Elf_Data *
 	__u32 name_off;
 	__u16 shndx;
 
-	if (gelf_getclass(c->ef.elf) == ELFCLASS64) {
+	if (c->elf64) {
 		const Elf64_Sym *sym = (const Elf64_Sym *)data->d_buf + i;
 
 		name_off = sym->st_name, shndx = sym->st_shndx;
@@ -362,6 +364,16 @@ static bool is_placeholder(const char *name)
 	return name[0] == '_' && !strncmp(name, BTF_ID_PREFIX, sizeof(BTF_ID_PREFIX) - 1);
 }
 
+/* The first linux_banner, for release.c: vmlinux's symbols are read once. */
+static void note_banner(struct collect *c, const struct sym_info *si)
+{
+	if (c->banner.found || si->name[0] != 'l' || strcmp(si->name, "linux_banner"))
+		return;
+	c->banner.found = true;
+	c->banner.shndx = si->shndx;
+	c->banner.value = si->value;
+}
+
 static int collect_symbols(struct collect *c)
 {
 	const struct btfids_elf *ef = &c->ef;
@@ -386,12 +398,15 @@ static int collect_symbols(struct collect *c)
 	if (ef->xndx_scn && !(xndx = elf_getdata(ef->xndx_scn, NULL)))
 		return btfids_elf_err(c->lg, ef, "cannot read the extended section index table");
 
+	c->elf64 = gelf_getclass(ef->elf) == ELFCLASS64;
 	for (i = 0; i < nr; i++) {
 		err = read_symbol(c, data, xndx, i, &si);
 		if (err)
 			return err;
-		if (!is_placeholder(si.name))
+		if (!is_placeholder(si.name)) {
+			note_banner(c, &si);
 			continue;
+		}
 		if (si.shndx != ef->ids_shndx) {
 			btfids_error(c->lg, ef->path, "symbol %s lies in section %zu, not in %s (%zu)",
 				     si.name, si.shndx, BTF_IDS_SECTION, ef->ids_shndx);
@@ -403,6 +418,7 @@ static int collect_symbols(struct collect *c)
 		if (err)
 			return err;
 	}
+	c->banner.scanned = true;
 	return 0;
 }
 
@@ -438,11 +454,12 @@ int btfids_collect(struct btfids_log *lg, const char *elf_path,
 
 	memset(ph, 0, sizeof(*ph));
 	err = btfids_elf_open(lg, elf_path, &c.ef);
-	if (!err && release != BTFIDS_RELEASE_NONE)
-		err = btfids_release_choose(lg, &c.ef, kernel, release == BTFIDS_RELEASE_FINISH,
-					    &ph->release);
 	if (!err)
 		err = collect_elf(&c);
+	/* after the placeholders: vmlinux's linux_banner was seen among them */
+	if (!err && release != BTFIDS_RELEASE_NONE)
+		err = btfids_release_choose(lg, &c.ef, kernel, release == BTFIDS_RELEASE_FINISH,
+					    &c.banner, &ph->release);
 	btfids_elf_close(&c.ef);
 	return err;
 }

@@ -146,19 +146,23 @@ static int read_vermagic(const struct btfids_elf *ef, char *out)
 	return -ENOENT;
 }
 
-/* Symbol @i of the table in @data: its name offset, section and value. */
-static void symbol_at(const struct btfids_elf *ef, const Elf_Data *data, size_t i,
-		      __u32 *name, __u32 *shndx, __u64 *value)
+/* Is symbol @i of @data named linux_banner? Its section and value if so. */
+static bool is_banner_symbol(const Elf_Data *data, const Elf_Data *strs, bool elf64, size_t i,
+			     __u32 *shndx, __u64 *value)
 {
-	if (gelf_getclass(ef->elf) == ELFCLASS64) {
-		const Elf64_Sym *s = (const Elf64_Sym *)data->d_buf + i;
+	const Elf64_Sym *s64 = (const Elf64_Sym *)data->d_buf + i;
+	const Elf32_Sym *s32 = (const Elf32_Sym *)data->d_buf + i;
+	__u32 name = elf64 ? s64->st_name : s32->st_name;
+	const char *p = (const char *)strs->d_buf + name;
 
-		*name = s->st_name, *shndx = s->st_shndx, *value = s->st_value;
-	} else {
-		const Elf32_Sym *s = (const Elf32_Sym *)data->d_buf + i;
-
-		*name = s->st_name, *shndx = s->st_shndx, *value = s->st_value;
-	}
+	/* the first byte alone turns away almost every symbol of vmlinux */
+	if (name >= strs->d_size || *p != BANNER_SYMBOL[0] ||
+	    strs->d_size - name < sizeof(BANNER_SYMBOL) ||
+	    memcmp(p, BANNER_SYMBOL, sizeof(BANNER_SYMBOL)))
+		return false;
+	*shndx = elf64 ? s64->st_shndx : s32->st_shndx;
+	*value = elf64 ? s64->st_value : s32->st_value;
+	return true;
 }
 
 /* Where the symbol's bytes are: its section's data and the offset in it. */
@@ -186,16 +190,32 @@ static int symbol_bytes(const struct btfids_elf *ef, __u32 shndx, __u64 value,
 	return 0;
 }
 
+/* The text of the banner at @shndx:@value, past "Linux version ". */
+static int banner_text(const struct btfids_elf *ef, size_t shndx, __u64 value, char *out)
+{
+	const char *p;
+	size_t avail;
+
+	if (symbol_bytes(ef, shndx, value, &p, &avail) || avail <= strlen(BANNER_PREFIX) ||
+	    strncmp(p, BANNER_PREFIX, strlen(BANNER_PREFIX)))
+		return -ENOENT;
+	copy_text(out, p + strlen(BANNER_PREFIX), avail - strlen(BANNER_PREFIX));
+	return 0;
+}
+
 /* vmlinux's linux_banner: "Linux version 7.3.0-rc7 (...)". */
-static int read_banner(const struct btfids_elf *ef, char *out)
+static int read_banner(const struct btfids_elf *ef, const struct btfids_banner_sym *seen,
+		       char *out)
 {
 	Elf_Data *syms, *strs;
 	Elf_Scn *str_scn;
-	size_t i, nr, avail;
-	const char *p;
-	__u32 name, shndx;
+	size_t i, nr;
+	__u32 shndx;
 	__u64 value;
+	bool elf64;
 
+	if (seen && seen->scanned)
+		return seen->found ? banner_text(ef, seen->shndx, seen->value, out) : -ENOENT;
 	if (!ef->sym_scn || !ef->sym_shdr.sh_entsize)
 		return -ENOENT;
 	syms = elf_getdata(ef->sym_scn, NULL);
@@ -204,17 +224,11 @@ static int read_banner(const struct btfids_elf *ef, char *out)
 	strs = str_scn ? elf_getdata(str_scn, NULL) : NULL;
 	if (!syms || !strs || !strs->d_buf)
 		return -ENOENT;
+	elf64 = gelf_getclass(ef->elf) == ELFCLASS64;
 	nr = syms->d_size / gelf_fsize(ef->elf, ELF_T_SYM, 1, EV_CURRENT);
 	for (i = 0; i < nr; i++) {
-		symbol_at(ef, syms, i, &name, &shndx, &value);
-		if (name >= strs->d_size || strs->d_size - name < sizeof(BANNER_SYMBOL) ||
-		    memcmp((const char *)strs->d_buf + name, BANNER_SYMBOL, sizeof(BANNER_SYMBOL)))
-			continue;
-		if (symbol_bytes(ef, shndx, value, &p, &avail) || avail <= strlen(BANNER_PREFIX) ||
-		    strncmp(p, BANNER_PREFIX, strlen(BANNER_PREFIX)))
-			return -ENOENT;
-		copy_text(out, p + strlen(BANNER_PREFIX), avail - strlen(BANNER_PREFIX));
-		return 0;
+		if (is_banner_symbol(syms, strs, elf64, i, &shndx, &value))
+			return banner_text(ef, shndx, value, out);
 	}
 	return -ENOENT;
 }
@@ -246,7 +260,8 @@ static int unsupported(struct btfids_log *lg, const char *path, const char *wher
 }
 
 int btfids_release_choose(struct btfids_log *lg, const struct btfids_elf *ef, const char *named,
-			  bool finishing, const struct btfids_release **out)
+			  bool finishing, const struct btfids_banner_sym *seen,
+			  const struct btfids_release **out)
 {
 	char text[VERSION_TEXT_MAX];
 	const char *where = "named";
@@ -259,7 +274,7 @@ int btfids_release_choose(struct btfids_log *lg, const struct btfids_elf *ef, co
 		copy_text(text, named, strlen(named));
 	} else if (ef->modinfo_scn && !read_vermagic(ef, text)) {
 		where = "its .modinfo vermagic";
-	} else if (!read_banner(ef, text)) {
+	} else if (!read_banner(ef, seen, text)) {
 		where = "its linux_banner";
 	} else {
 		btfids_error(lg, ef->path, "no Linux release found (no .modinfo vermagic, no linux_banner): name one (%s)",

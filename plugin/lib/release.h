@@ -65,15 +65,28 @@ int btfids_release_parse(const char *s, int *major, int *minor);
 bool btfids_release_consistent(const struct btfids_release *r);
 
 /*
+ * linux_banner as collect.c saw it while reading every symbol for the
+ * placeholders, so that vmlinux's symbol table is read once.
+ */
+struct btfids_banner_sym {
+	bool scanned;		/* every symbol was read */
+	bool found;		/* and this is the first named linux_banner */
+	size_t shndx;
+	__u64 value;
+};
+
+/*
  * The release @ef belongs to: @named if not NULL (the host's option), else
  * the BTFIDS_KERNEL environment variable if set and not empty, else what
  * the object says: a module's .modinfo "vermagic=", vmlinux's
- * linux_banner. One that is not a row, or none found, is an error naming
+ * linux_banner (where @seen says, if it has read the symbols; NULL: look
+ * it up). One that is not a row, or none found, is an error naming
  * what was found and the rows. With @finishing, a release this build's
  * libbpf cannot finish byte for byte is an error too (reading it is not).
  */
 int btfids_release_choose(struct btfids_log *lg, const struct btfids_elf *ef, const char *named,
-			  bool finishing, const struct btfids_release **out);
+			  bool finishing, const struct btfids_banner_sym *seen,
+			  const struct btfids_release **out);
 
 /* Can this build finish @r (is the libbpf it runs new enough)? */
 bool btfids_release_finishable(const struct btfids_release *r);
