@@ -4,6 +4,7 @@
 
 bench.py CONFIG: CONFIG is a file of KEY=VALUE lines written by run.sh:
   oracle, btfids, pahole       the programs
+  release                      the Linux release (7.2 if absent)
   stock                        optional: resolve_btfids as built in the
                                kernel tree (its own libbpf), for context
   pahole_flags                 pahole's flags, space separated
@@ -195,7 +196,7 @@ class Bench:
         p_wall, p_cpu, p_rss, p_rc, same = pahole
         nset = "%d modules, split" % len(self.mods)
         lines = [
-            "# btfids vs resolve_btfids (Linux 7.2) on a real kernel",
+            "# btfids vs resolve_btfids (Linux %s) on a real kernel" % self.cfg.get("release", "7.2"),
             "",
         ] + ["- " + s for s in cfg["info"]] + [
             "- wall and CPU: median of %d runs per tool (runs interleaved, after one"

@@ -49,6 +49,7 @@ command -v valgrind >/dev/null || die "valgrind is needed"
 
 kernel_prepare
 mkdir -p "$OUTDIR" "$C/mods" || die "cannot create $OUTDIR"
+vmlinux_pre > "$OUTDIR/pre.txt" || die "vmlinux before resolution: $(cat "$OUTDIR/pre.txt")"
 cp "$PLUGIN" "$K/bin/btfids-kbench.so.tmp" && mv "$K/bin/btfids-kbench.so.tmp" "$K/bin/btfids-kbench.so" ||
 	die "cannot copy the plugin"
 PLUGIN=$K/bin/btfids-kbench.so
@@ -86,8 +87,8 @@ CFG=$OUTDIR/kernel-config.txt
 	echo "vmlinux=$VMLINUX"
 	echo "rounds=$ROUNDS"
 	echo "cg_vmlinux=$CG_VMLINUX"
-	# tests/kernel/run.sh leaves the vmlinux put back before resolution
-	[ -f "$C/pre/vmlinux" ] && echo "cg_vmlinux_elf=$C/pre/vmlinux"
+	# vmlinux as a kernel build hands it over, before resolution
+	echo "cg_vmlinux_elf=$VMLINUX_PRE"
 	echo "work=$OUTDIR/kernel-work"
 	echo "out=$OUTDIR/kernel.md"
 	# module=KO NAME HAS_IDS KFUNC_SET8S BTF_SIZE CG (1: callgrind sample)

@@ -18,7 +18,10 @@
 #                  REL HAS_IDS SETS SET8S KFUNC_SET8S BTF_SIZE
 # and module_prepare REL, which sets MOD_KO (the stripped module joined
 # with its DWARF by eu-unstrip) and MOD_BTF1 (pahole --btf_base vmlinux),
-# both cached.
+# both cached; vmlinux_pre, which sets VMLINUX_PRE: a copy of VMLINUX whose
+# .BTF_ids is put back to its state before resolution, as a kernel build
+# hands it to resolve_btfids (7.3 refuses the shipped one: a kfunc in two
+# sets with other flags), cached.
 #
 # Environment: BTFIDS ORACLE PAHOLE (tools), KERNEL (the release: 7.2,
 # Debian sid's 7.2.13 cloud kernel; 7.3, Debian experimental's 7.3-rc7,
@@ -183,6 +186,27 @@ module_prepare()
 	fi
 	if ! pahole_cached "$MOD_BTF1" "$MOD_KO" --btf_base "$VMLINUX"; then
 		echo "pahole failed: $(tail -n 3 "$MOD_BTF1.log" | tr '\n' '|')"
+		return 1
+	fi
+}
+
+# vmlinux_pre: VMLINUX_PRE, VMLINUX with its .BTF_ids rebuilt by kbtf
+# unresolve and written in by btfids --patch_btfids. Prints why on failure.
+vmlinux_pre()
+{
+	local blob=$C/pre/bench.BTF_ids
+	VMLINUX_PRE=$C/pre/bench.vmlinux
+	[ -s "$VMLINUX_PRE" ] && [ "$VMLINUX_PRE" -nt "$VMLINUX" ] && [ -s "$blob" ] && return 0
+	mkdir -p "$C/pre" && rm -f "$VMLINUX_PRE" || return 1
+	if ! "$KBTF" unresolve "$VMLINUX" "$blob" > "$C/pre/bench.unresolve.txt" 2>&1; then
+		echo "kbtf unresolve: $(tail -n 1 "$C/pre/bench.unresolve.txt")"
+		return 1
+	fi
+	if ! cp "$VMLINUX" "$VMLINUX_PRE.tmp" ||
+	   ! "$BTFIDS" --patch_btfids "$blob" "$VMLINUX_PRE.tmp" > "$C/pre/bench.patch.log" 2>&1 ||
+	   ! mv "$VMLINUX_PRE.tmp" "$VMLINUX_PRE"; then
+		echo "btfids --patch_btfids: $(head -c 300 "$C/pre/bench.patch.log")"
+		rm -f "$VMLINUX_PRE.tmp"
 		return 1
 	fi
 }
