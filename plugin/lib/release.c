@@ -153,12 +153,13 @@ static bool is_banner_symbol(const Elf_Data *data, const Elf_Data *strs, bool el
 	const Elf64_Sym *s64 = (const Elf64_Sym *)data->d_buf + i;
 	const Elf32_Sym *s32 = (const Elf32_Sym *)data->d_buf + i;
 	__u32 name = elf64 ? s64->st_name : s32->st_name;
-	const char *p = (const char *)strs->d_buf + name;
+	const char *p;
 
+	if (name >= strs->d_size || strs->d_size - name < sizeof(BANNER_SYMBOL))
+		return false;
+	p = (const char *)strs->d_buf + name;
 	/* the first byte alone turns away almost every symbol of vmlinux */
-	if (name >= strs->d_size || *p != BANNER_SYMBOL[0] ||
-	    strs->d_size - name < sizeof(BANNER_SYMBOL) ||
-	    memcmp(p, BANNER_SYMBOL, sizeof(BANNER_SYMBOL)))
+	if (*p != BANNER_SYMBOL[0] || memcmp(p, BANNER_SYMBOL, sizeof(BANNER_SYMBOL)))
 		return false;
 	*shndx = elf64 ? s64->st_shndx : s32->st_shndx;
 	*value = elf64 ? s64->st_value : s32->st_value;
