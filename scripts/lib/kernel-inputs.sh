@@ -21,7 +21,7 @@
 # both cached; vmlinux_pre, which sets VMLINUX_PRE: a copy of VMLINUX whose
 # .BTF_ids is put back to its state before resolution, as a kernel build
 # hands it to resolve_btfids (7.3 refuses the shipped one: a kfunc in two
-# sets with other flags), cached.
+# sets with other flags), cached for the benchmarks, made afresh by the test.
 #
 # Environment: BTFIDS ORACLE PAHOLE (tools), KERNEL (the release: 7.2,
 # Debian sid's 7.2.13 cloud kernel; 7.3, Debian experimental's 7.3-rc7,
@@ -190,23 +190,29 @@ module_prepare()
 	fi
 }
 
-# vmlinux_pre: VMLINUX_PRE, VMLINUX with its .BTF_ids rebuilt by kbtf
-# unresolve and written in by btfids --patch_btfids. Prints why on failure.
+# vmlinux_pre [fresh]: VMLINUX_PRE, VMLINUX with its .BTF_ids rebuilt by
+# kbtf unresolve (VMLINUX_PRE_BLOB) and written in by btfids --patch_btfids;
+# cached unless "fresh" (tests/kernel/run.sh tests that btfids' patch).
+# Prints why on failure and returns 1 (unresolve) or 2 (patch).
 vmlinux_pre()
 {
-	local blob=$C/pre/bench.BTF_ids
-	VMLINUX_PRE=$C/pre/bench.vmlinux
-	[ -s "$VMLINUX_PRE" ] && [ "$VMLINUX_PRE" -nt "$VMLINUX" ] && [ -s "$blob" ] && return 0
-	mkdir -p "$C/pre" && rm -f "$VMLINUX_PRE" || return 1
-	if ! "$KBTF" unresolve "$VMLINUX" "$blob" > "$C/pre/bench.unresolve.txt" 2>&1; then
-		echo "kbtf unresolve: $(tail -n 1 "$C/pre/bench.unresolve.txt")"
+	local p=$C/pre
+	VMLINUX_PRE=$p/vmlinux VMLINUX_PRE_BLOB=$p/BTF_ids.pre
+	if [ "${1:-}" != fresh ] && [ -s "$VMLINUX_PRE" ] && [ -s "$VMLINUX_PRE_BLOB" ] &&
+	   [ "$VMLINUX_PRE" -nt "$VMLINUX" ] && ! [ "$VMLINUX_PRE_BLOB" -nt "$VMLINUX_PRE" ]; then
+		return 0
+	fi
+	mkdir -p "$p" && rm -f "$VMLINUX_PRE" || return 2
+	if ! "$KBTF" unresolve "$VMLINUX" "$VMLINUX_PRE_BLOB" > "$p/unresolve.txt" 2>&1; then
+		echo "kbtf unresolve: $(tail -n 1 "$p/unresolve.txt")"
 		return 1
 	fi
+	# a whole file or none: the cache above trusts what it finds
 	if ! cp "$VMLINUX" "$VMLINUX_PRE.tmp" ||
-	   ! "$BTFIDS" --patch_btfids "$blob" "$VMLINUX_PRE.tmp" > "$C/pre/bench.patch.log" 2>&1 ||
+	   ! "$BTFIDS" --patch_btfids "$VMLINUX_PRE_BLOB" "$VMLINUX_PRE.tmp" > "$p/patch.log" 2>&1 ||
 	   ! mv "$VMLINUX_PRE.tmp" "$VMLINUX_PRE"; then
-		echo "btfids --patch_btfids: $(head -c 300 "$C/pre/bench.patch.log")"
+		echo "btfids --patch_btfids: $(head -c 300 "$p/patch.log")"
 		rm -f "$VMLINUX_PRE.tmp"
-		return 1
+		return 2
 	fi
 }

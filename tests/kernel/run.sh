@@ -88,37 +88,32 @@ compare_pair vmlinux "$d"
 
 # --------------------------------------------------------- vmlinux-pre
 
-progress "vmlinux-pre: rebuild .BTF_ids before resolution"
-P=$C/pre
-mkdir -p "$P"
+progress "vmlinux-pre: rebuild .BTF_ids before resolution, patch a copy of vmlinux with btfids"
 d=$W/vmlinux-pre
 mkdir -p "$d"
-if "$KBTF" unresolve "$VMLINUX" "$d/BTF_ids.pre" > "$d/unresolve.txt" 2>&1; then
-	h_pass "vmlinux-pre:blob"
-	info "vmlinux-pre:blob: $(tail -n 1 "$d/unresolve.txt")"
-	pre_ok=1
-else
-	h_fail "vmlinux-pre:blob" "kbtf unresolve: $(tail -n 1 "$d/unresolve.txt")"
-	head -n 10 "$d/unresolve.txt" | sed 's/^/    /'
+# Made afresh each run, so that this btfids' --patch_btfids is tested.
+vmlinux_pre fresh > "$d/pre.txt"
+rc=$?
+PRE=$VMLINUX_PRE
+if [ $rc = 1 ]; then
+	h_fail "vmlinux-pre:blob" "$(cat "$d/pre.txt")"
+	head -n 10 "$C/pre/unresolve.txt" | sed 's/^/    /'
 	pre_ok=0
+else
+	h_pass "vmlinux-pre:blob"
+	info "vmlinux-pre:blob: $(tail -n 1 "$C/pre/unresolve.txt")"
+	pre_ok=1
 fi
 
 if [ $pre_ok = 1 ]; then
-	BKEY=$(md5sum < "$d/BTF_ids.pre" | cut -c1-12)
-	PRE=$P/vmlinux
-	progress "vmlinux-pre: copy vmlinux and patch it with btfids"
-	# Made afresh each run, so that this btfids' --patch_btfids is tested.
-	rm -f "$PRE"
-	cp "$VMLINUX" "$PRE" &&
-		"$BTFIDS" --patch_btfids "$d/BTF_ids.pre" "$PRE" > "$d/patch.log" 2>&1
-	rc=$?
+	BKEY=$(md5sum < "$VMLINUX_PRE_BLOB" | cut -c1-12)
 	# Strict: the section holds the blob, nothing else changed.
-	"$KBTF" section "$PRE" .BTF_ids "$d/section.bin" 2>>"$d/patch.log"
+	"$KBTF" section "$PRE" .BTF_ids "$d/section.bin" 2>>"$d/pre.txt"
 	"$KBTF" elfdiff "$VMLINUX" "$PRE" > "$d/elfdiff-orig.txt" 2>&1
 	if [ $rc != 0 ]; then
-		h_fail "vmlinux-pre:patch" "btfids --patch_btfids exit $rc: $(head -c 300 "$d/patch.log")"
+		h_fail "vmlinux-pre:patch" "$(head -n 1 "$d/pre.txt")"
 		pre_ok=0
-	elif ! h_equal "$d/section.bin" "$d/BTF_ids.pre"; then
+	elif ! h_equal "$d/section.bin" "$VMLINUX_PRE_BLOB"; then
 		h_fail "vmlinux-pre:patch" "btfids --patch_btfids: .BTF_ids is not the blob"
 		pre_ok=0
 	elif [ -n "$(grep -v -e '\.BTF_ids' -e 'differing bytes in total' "$d/elfdiff-orig.txt")" ]; then
@@ -133,7 +128,7 @@ fi
 if [ $pre_ok = 1 ]; then
 	progress "vmlinux-pre: same patch with the oracle, compare files"
 	cp "$VMLINUX" "$d/vmlinux.oracle" &&
-		"$ORACLE" --patch_btfids "$d/BTF_ids.pre" "$d/vmlinux.oracle" > "$d/patch-oracle.log" 2>&1
+		"$ORACLE" --patch_btfids "$VMLINUX_PRE_BLOB" "$d/vmlinux.oracle" > "$d/patch-oracle.log" 2>&1
 	rc=$?
 	: > "$d/elfdiff-oracle.txt"
 	r=$(H_ELFDIFF="$KBTF elfdiff" H_DETAIL=$d/elfdiff-oracle.txt \
