@@ -33,13 +33,19 @@ command -v valgrind >/dev/null || die "valgrind is needed"
 kernel_prepare
 
 mkdir -p "$OUTDIR" || die "cannot create $OUTDIR"
-# 7.3's resolve_btfids refuses the shipped vmlinux (a kfunc in two sets
-# with other flags, once resolved): both tools get it as a kernel build
-# does, before resolution. 7.2's figures stay on the shipped one.
-BENCH_VMLINUX=$VMLINUX
-if [ "$KREL" != 7.2 ]; then
+# 7.2: the shipped vmlinux; the oracle shares btfids' libbpf and the
+# stock build is context. 7.3's resolve_btfids refuses the shipped vmlinux
+# (a kfunc in two sets with other flags, once resolved): both tools get it
+# as a kernel build does, before resolution; the oracle is the stock build
+# (its tree's libbpf 1.8), as btfids'.
+if [ "$KREL" = 7.2 ]; then
+	BENCH_VMLINUX=$VMLINUX STOCK=$B/oracle-tree/resolve_btfids
+	VM_STATE="as shipped (resolved)" ORACLE_LIBBPF="our libbpf 1.7"
+else
 	vmlinux_pre > "$OUTDIR/pre.txt" || die "vmlinux before resolution: $(cat "$OUTDIR/pre.txt")"
-	BENCH_VMLINUX=$VMLINUX_PRE
+	BENCH_VMLINUX=$VMLINUX_PRE STOCK=
+	VM_STATE="put back to its state before resolution"
+	ORACLE_LIBBPF="its tree's libbpf 1.8, as btfids"
 fi
 CFG=$OUTDIR/config.txt
 progress "modules: unstrip + pahole for $(wc -l < "$SEL") modules (cached)"
@@ -48,10 +54,7 @@ progress "modules: unstrip + pahole for $(wc -l < "$SEL") modules (cached)"
 	echo "btfids=$BTFIDS"
 	echo "pahole=$PAHOLE"
 	echo "release=$KREL"
-	# 7.2: the oracle shares btfids' libbpf; the stock build is context.
-	# 7.3: the oracle is the stock build (its tree's libbpf 1.8), as btfids'
-	[ "$KREL" = 7.2 ] && [ -x "$B/oracle-tree/resolve_btfids" ] &&
-		echo "stock=$B/oracle-tree/resolve_btfids"
+	[ -n "$STOCK" ] && [ -x "$STOCK" ] && echo "stock=$STOCK"
 	echo "pahole_version=$("$PAHOLE" --version)"
 	echo "pahole_flags=${PAHOLE_FLAGS[*]}"
 	echo "vmlinux=$BENCH_VMLINUX"
@@ -75,15 +78,10 @@ progress "modules: unstrip + pahole for $(wc -l < "$SEL") modules (cached)"
 	grep -v '=' "$CFG.tmp" | awk '!seen[$1]++ { sub(/\.ko$/, "", $1); print "callgrind=" $1 }'
 	echo "info=date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) CPUs," \
 		"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
-	if [ "$KREL" = 7.2 ]; then
-		vm_state="as shipped (resolved)" libbpf="our libbpf 1.7"
-	else
-		vm_state="put back to its state before resolution" libbpf="its tree's libbpf 1.8, as btfids"
-	fi
-	echo "info=kernel: Debian $KVER ($KPKGVER), vmlinux .BTF_ids $vm_state;" \
+	echo "info=kernel: Debian $KVER ($KPKGVER), vmlinux .BTF_ids $VM_STATE;" \
 		"$(wc -l < "$SEL") modules ($(awk '$2 == 1' "$SEL" | wc -l) with .BTF_ids)"
 	echo "info=btfids $(md5sum < "$BTFIDS" | cut -c1-12) vs oracle" \
-		"$(md5sum < "$ORACLE" | cut -c1-12) (Linux $KREL resolve_btfids, $libbpf)"
+		"$(md5sum < "$ORACLE" | cut -c1-12) (Linux $KREL resolve_btfids, $ORACLE_LIBBPF)"
 } > "$CFG" && rm -f "$CFG.tmp"
 
 python3 "$HERE/bench.py" "$CFG" || die "bench.py failed"
