@@ -192,7 +192,7 @@ static int symbol_bytes(const struct btfids_elf *ef, __u32 shndx, __u64 value,
 }
 
 /* The text of the banner at @shndx:@value, past "Linux version ". */
-static int banner_text(const struct btfids_elf *ef, size_t shndx, __u64 value, char *out)
+static int banner_text(const struct btfids_elf *ef, __u32 shndx, __u64 value, char *out)
 {
 	const char *p;
 	size_t avail;
@@ -215,7 +215,7 @@ static int read_banner(const struct btfids_elf *ef, const struct btfids_banner_s
 	__u64 value;
 	bool elf64;
 
-	if (seen && seen->scanned)
+	if (seen->scanned)
 		return seen->found ? banner_text(ef, seen->shndx, seen->value, out) : -ENOENT;
 	if (!ef->sym_scn || !ef->sym_shdr.sh_entsize)
 		return -ENOENT;

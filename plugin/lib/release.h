@@ -71,7 +71,7 @@ bool btfids_release_consistent(const struct btfids_release *r);
 struct btfids_banner_sym {
 	bool scanned;		/* every symbol was read */
 	bool found;		/* and this is the first named linux_banner */
-	size_t shndx;
+	__u32 shndx;
 	__u64 value;
 };
 
@@ -79,8 +79,8 @@ struct btfids_banner_sym {
  * The release @ef belongs to: @named if not NULL (the host's option), else
  * the BTFIDS_KERNEL environment variable if set and not empty, else what
  * the object says: a module's .modinfo "vermagic=", vmlinux's
- * linux_banner (where @seen says, if it has read the symbols; NULL: look
- * it up). One that is not a row, or none found, is an error naming
+ * linux_banner (where @seen says, if collect.c read the symbols; else
+ * looked up). One that is not a row, or none found, is an error naming
  * what was found and the rows. With @finishing, a release this build's
  * libbpf cannot finish byte for byte is an error too (reading it is not).
  */
